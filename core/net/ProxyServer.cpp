@@ -1,0 +1,127 @@
+#include "ProxyServer.h"
+
+#include "AddressPolicy.h"
+#include "core/http1/RequestTarget.h"
+
+#include <QNetworkInterface>
+
+#include <unistd.h>
+
+namespace spyglass::core::net {
+
+ProxyServer::ProxyServer(proxy::ProxyConfig config, proxy::ExchangeSink* sink, QObject* parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_sink(sink)
+    , m_listener([this](int fd, const QHostAddress& peer, quint16 port) {
+        onAccepted(fd, peer, port);
+    }) {}
+
+ProxyServer::~ProxyServer() { stop(); }
+
+bool ProxyServer::start(QString* error) {
+    QHostAddress address;
+    QString host = m_config.listenHost;
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    if (host == QLatin1StringView("localhost"))
+        host = QStringLiteral("127.0.0.1");
+    if (!address.setAddress(host)) {
+        *error = QStringLiteral("cannot listen on \"%1\": give an IP address such as 127.0.0.1 "
+                                "or [::1]")
+                     .arg(m_config.listenHost);
+        return false;
+    }
+    if (!address.isLoopback() && !m_config.allowLan) {
+        *error = QStringLiteral("refusing to listen on %1, which is not a loopback address: "
+                                "anyone who can reach it could use the proxy. Pass --allow-lan "
+                                "to accept clients from your local network (phones, VMs).")
+                     .arg(address.toString());
+        return false;
+    }
+    if (!m_listener.listen(address, m_config.listenPort, error)) {
+        *error = QStringLiteral("cannot listen on %1: %2")
+                     .arg(QString::fromLatin1(http1::formatAuthority(
+                         address.toString().toLatin1(), m_config.listenPort)),
+                          *error);
+        return false;
+    }
+    m_config.listenHost = address.toString();
+    m_config.listenPort = m_listener.port();
+    return true;
+}
+
+void ProxyServer::stop() {
+    m_listener.close();
+    for (ClientSession* session : m_sessions)
+        delete session;
+    m_sessions.clear();
+}
+
+QString ProxyServer::listenAddress() const {
+    return QString::fromLatin1(
+        http1::formatAuthority(m_config.listenHost.toLatin1(), m_config.listenPort));
+}
+
+ProxyStats ProxyServer::stats() const {
+    ProxyStats s = m_stats;
+    s.activeSessions = static_cast<int>(m_sessions.size());
+    s.pendingBytes = 0;
+    for (const ClientSession* session : m_sessions)
+        s.pendingBytes += session->pendingBytes();
+    return s;
+}
+
+void ProxyServer::onAccepted(int fd, const QHostAddress& peer, quint16 peerPort) {
+    if (!isLocalNetworkAddress(peer)) {
+        ++m_stats.refusedConnections;
+        ::close(fd);
+        return;
+    }
+    ++m_stats.acceptedConnections;
+    bool isMappedV4 = false;
+    const quint32 v4 = peer.toIPv4Address(&isMappedV4);
+    const QHostAddress shown = isMappedV4 ? QHostAddress(v4) : peer;
+    const QString client = QString::fromLatin1(
+        http1::formatAuthority(shown.toString().toLatin1(), peerPort));
+    auto* session = new ClientSession(fd, client, m_config, *this);
+    m_sessions.insert(session);
+    if (static_cast<int>(m_sessions.size()) >= m_config.limits.maxConnections)
+        m_listener.setAccepting(false);
+    session->start();
+}
+
+void ProxyServer::sessionFinished(ClientSession* session) {
+    if (m_sessions.erase(session) == 0)
+        return;
+    session->deleteLater();
+    if (static_cast<int>(m_sessions.size()) < m_config.limits.maxConnections)
+        m_listener.setAccepting(true);
+}
+
+void ProxyServer::exchangeFinished(const proxy::ExchangeSummary& summary) {
+    if (m_sink)
+        m_sink->exchangeFinished(summary);
+}
+
+bool ProxyServer::isOwnListener(const QHostAddress& address, quint16 port) const {
+    if (port != m_listener.port())
+        return false;
+    const QHostAddress bound = m_listener.address();
+    if (address.isEqual(bound, QHostAddress::TolerantConversion))
+        return true;
+    if (bound.isLoopback())
+        return false;
+    // Bound to a LAN or wildcard address: any of this machine's addresses on
+    // that port reaches us.
+    if (address.isLoopback())
+        return bound == QHostAddress::AnyIPv4 || bound == QHostAddress::AnyIPv6;
+    return QNetworkInterface::allAddresses().contains(address);
+}
+
+void ProxyServer::notePendingBytes(qsizetype bytes) {
+    if (bytes > m_stats.peakPendingBytes)
+        m_stats.peakPendingBytes = bytes;
+}
+
+} // namespace spyglass::core::net

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "ClientSession.h"
+#include "Listener.h"
+#include "core/proxy/ExchangeSummary.h"
+#include "core/proxy/ProxyConfig.h"
+
+#include <QObject>
+
+#include <memory>
+#include <set>
+
+namespace spyglass::core::net {
+
+struct ProxyStats {
+    qint64 acceptedConnections = 0;
+    qint64 refusedConnections = 0; // global client addresses
+    int activeSessions = 0;
+    qsizetype pendingBytes = 0;     // queued for writing, all connections now
+    qsizetype peakPendingBytes = 0; // the most one connection ever had queued
+};
+
+// The listening proxy: accepts clients (subject to the address policy and
+// the connection cap) and runs one ClientSession per client. Lives on the
+// proxy I/O thread; all its methods are called there.
+class ProxyServer final : public QObject, private SessionHost {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ProxyServer)
+
+public:
+    // `sink` may be null; it receives a summary per finished exchange.
+    ProxyServer(proxy::ProxyConfig config, proxy::ExchangeSink* sink, QObject* parent = nullptr);
+    ~ProxyServer() override;
+
+    // Binds the configured address. Refuses a non-loopback address unless
+    // allowLan is set. On success the config holds the bound port.
+    bool start(QString* error);
+    void stop();
+
+    [[nodiscard]] const proxy::ProxyConfig& config() const { return m_config; }
+    // "127.0.0.1:8080" or "[::1]:8080".
+    [[nodiscard]] QString listenAddress() const;
+    [[nodiscard]] ProxyStats stats() const;
+
+private:
+    void onAccepted(int fd, const QHostAddress& peer, quint16 peerPort);
+    void sessionFinished(ClientSession* session) override;
+    void exchangeFinished(const proxy::ExchangeSummary& summary) override;
+    [[nodiscard]] bool isOwnListener(const QHostAddress& address, quint16 port) const override;
+    void notePendingBytes(qsizetype bytes) override;
+
+    proxy::ProxyConfig m_config;
+    proxy::ExchangeSink* m_sink;
+    Listener m_listener;
+    std::set<ClientSession*> m_sessions;
+    ProxyStats m_stats;
+};
+
+} // namespace spyglass::core::net

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QByteArray>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+namespace spyglass::core::net {
+
+// A connected non-blocking TCP socket: the only place that reads and writes a
+// descriptor. QTcpSocket is not used because it cannot half-close: on read EOF
+// it closes both directions, which breaks RFC 9110 §9.3.6 tunnels and
+// clients that shut down their sending side and wait for the answer.
+class Socket final {
+public:
+    struct Callbacks {
+        std::function<void(QByteArray)> data;
+        std::function<void()> eof;                 // the peer finished sending
+        std::function<void(QString)> error;        // broken; the socket is closed
+        std::function<void(bool)> congestion;      // pending output crossed a water mark
+        std::function<void()> closed;              // closeGracefully() finished
+    };
+
+    Socket(int fd, qsizetype highWater, qsizetype lowWater, Callbacks callbacks);
+    ~Socket();
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+
+    void write(QByteArray data);
+    // Half-close once everything queued has been written.
+    void shutdownWriteAfterFlush();
+    // Flush, half-close, then read and discard until the peer closes (or a
+    // short linger deadline), then close. Closing with unread input would
+    // make the kernel send a reset that can destroy the answer we just sent
+    // (the "lingering close" of Apache and nginx).
+    void closeGracefully();
+    void abort();
+    void setReadingEnabled(bool enabled);
+
+    [[nodiscard]] qsizetype pendingBytes() const { return m_pending; }
+    [[nodiscard]] bool isCongested() const { return m_congested; }
+    [[nodiscard]] bool isOpen() const { return m_fd >= 0; }
+    [[nodiscard]] bool isClosing() const { return m_closing; }
+
+    static constexpr qsizetype kReadChunk = 64 * 1024;
+    static constexpr int kLingerMs = 2000;
+
+private:
+    void onReadable();
+    void onWritable();
+    void flush();
+    void fail(const QString& message);
+    void finishClose();
+    void updateNotifiers();
+    void noteCongestion();
+
+    int m_fd;
+    qsizetype m_highWater;
+    qsizetype m_lowWater;
+    Callbacks m_cb;
+    std::unique_ptr<QSocketNotifier> m_readNotifier;
+    std::unique_ptr<QSocketNotifier> m_writeNotifier;
+    std::deque<QByteArray> m_queue;
+    qsizetype m_frontOffset = 0;
+    qsizetype m_pending = 0;
+    bool m_readingEnabled = true;
+    bool m_eofSeen = false;
+    bool m_shutdownRequested = false;
+    bool m_writeShut = false;
+    bool m_closing = false;
+    bool m_congested = false;
+    std::unique_ptr<QTimer> m_lingerTimer;
+    // Shared with callbacks so a callback that destroys this Socket can be
+    // detected by the loop that invoked it.
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+};
+
+} // namespace spyglass::core::net

@@ -1,0 +1,78 @@
+#include "TunnelLayer.h"
+
+namespace spyglass::core::proxy {
+
+TunnelLayer::TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary)
+    : m_server(server)
+    , m_limits(limits)
+    , m_summary(std::move(summary)) {
+    m_summary.mode = ExchangeMode::Tunnel;
+}
+
+void TunnelLayer::start(qint64 /*nowUs*/, QByteArray fromClient, QByteArray fromServer,
+                        Commands& out) {
+    out.push_back(command::StartTimer{kIdleTimer, m_limits.tunnelIdleMs});
+    if (!fromClient.isEmpty())
+        relay(kClientConn, fromClient, out);
+    if (!fromServer.isEmpty())
+        relay(m_server, fromServer, out);
+}
+
+void TunnelLayer::handle(const Event& event, Commands& out) {
+    if (m_done)
+        return;
+    const qint64 now = event.nowUs;
+    std::visit(
+        [&](const auto& e) {
+            using E = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<E, event::DataReceived>) {
+                relay(e.conn, e.data, out);
+                out.push_back(command::StartTimer{kIdleTimer, m_limits.tunnelIdleMs});
+                if (m_clientEof || m_serverEof)
+                    out.push_back(command::StartTimer{kFinTimer, m_limits.finWaitMs});
+            } else if constexpr (std::is_same_v<E, event::PeerClosed>) {
+                onEof(e.conn, now, out);
+            } else if constexpr (std::is_same_v<E, event::ConnectionFailed>) {
+                finish(now, e.error, out);
+            } else if constexpr (std::is_same_v<E, event::TimerFired>) {
+                if (e.timer == kIdleTimer)
+                    finish(now, QStringLiteral("tunnel idle timeout"), out);
+                else if (e.timer == kFinTimer)
+                    finish(now, QString(), out);
+            }
+        },
+        event.kind);
+}
+
+void TunnelLayer::relay(ConnId from, const QByteArray& data, Commands& out) {
+    if (from == kClientConn)
+        m_summary.bytesUp += data.size();
+    else
+        m_summary.bytesDown += data.size();
+    out.push_back(command::SendData{peerOf(from), data});
+}
+
+void TunnelLayer::onEof(ConnId from, qint64 nowUs, Commands& out) {
+    (from == kClientConn ? m_clientEof : m_serverEof) = true;
+    if (m_clientEof && m_serverEof) {
+        finish(nowUs, QString(), out);
+        return;
+    }
+    // Everything that came from the closed side is already queued toward the
+    // other side; ShutdownWrite takes effect after it has been written.
+    out.push_back(command::ShutdownWrite{peerOf(from)});
+    out.push_back(command::StartTimer{kFinTimer, m_limits.finWaitMs});
+}
+
+void TunnelLayer::finish(qint64 nowUs, const QString& error, Commands& out) {
+    m_done = true;
+    out.push_back(command::CancelTimer{kIdleTimer});
+    out.push_back(command::CancelTimer{kFinTimer});
+    m_summary.durationUs = nowUs - m_summary.startUs;
+    m_summary.error = error;
+    out.push_back(command::ReportExchange{m_summary});
+    out.push_back(command::CloseConnection{m_server});
+    out.push_back(command::CloseConnection{kClientConn});
+}
+
+} // namespace spyglass::core::proxy

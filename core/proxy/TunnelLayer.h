@@ -1,0 +1,45 @@
+#pragma once
+
+#include "Layer.h"
+#include "ProxyConfig.h"
+
+namespace spyglass::core::proxy {
+
+// Relays bytes both ways between the client and one server connection,
+// untouched. Closing follows RFC 9110 §9.3.6: "A tunnel is closed when a
+// tunnel intermediary detects that either side has closed its connection: the
+// intermediary MUST attempt to send any outstanding data that came from the
+// closed side to the other side, close both connections, and then discard any
+// remaining data left undelivered." We half-close instead of closing at once
+// so protocols that answer after the peer's EOF keep working; both sides are
+// closed when both are done, on error, or when the fin timer fires.
+class TunnelLayer final : public Layer {
+public:
+    static constexpr int kIdleTimer = 100;
+    static constexpr int kFinTimer = 101;
+
+    // `summary` is the CONNECT's record so far (start time, client, target);
+    // the layer completes it when the tunnel closes.
+    TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary);
+
+    // Called once when the tunnel starts: relays bytes that arrived with the
+    // CONNECT head (e.g. a ClientHello sent early) and bytes the upstream
+    // proxy sent after its 2xx, and arms the idle timer.
+    void start(qint64 nowUs, QByteArray fromClient, QByteArray fromServer, Commands& out);
+    void handle(const Event& event, Commands& out) override;
+
+private:
+    void relay(ConnId from, const QByteArray& data, Commands& out);
+    void onEof(ConnId from, qint64 nowUs, Commands& out);
+    void finish(qint64 nowUs, const QString& error, Commands& out);
+    [[nodiscard]] ConnId peerOf(ConnId conn) const { return conn == kClientConn ? m_server : kClientConn; }
+
+    ConnId m_server;
+    ProxyLimits m_limits;
+    ExchangeSummary m_summary;
+    bool m_clientEof = false;
+    bool m_serverEof = false;
+    bool m_done = false;
+};
+
+} // namespace spyglass::core::proxy
