@@ -25,13 +25,15 @@ ClientSession::ClientSession(int clientFd, QString clientAddress, const ProxyCon
     , m_config(config)
     , m_host(host)
     , m_clientAddress(std::move(clientAddress))
-    , m_layer(std::make_unique<HttpProxyLayer>(config)) {
+    , m_layer(std::make_unique<HttpProxyLayer>(config, host.exchangeIds())) {
     addSocket(kClientConn, clientFd);
 }
 
 ClientSession::~ClientSession() = default;
 
-void ClientSession::start() { post(event::Start{m_clientAddress}); }
+void ClientSession::start() {
+    post(event::Start{m_clientAddress});
+}
 
 qsizetype ClientSession::pendingBytes() const {
     qsizetype total = 0;
@@ -42,9 +44,7 @@ qsizetype ClientSession::pendingBytes() const {
 
 void ClientSession::addSocket(ConnId conn, int fd) {
     Socket::Callbacks cb;
-    cb.data = [this, conn](QByteArray data) {
-        post(event::DataReceived{conn, std::move(data)});
-    };
+    cb.data = [this, conn](QByteArray data) { post(event::DataReceived{conn, std::move(data)}); };
     cb.eof = [this, conn] { post(event::PeerClosed{conn}); };
     cb.error = [this, conn](QString message) {
         // The socket closed itself; drop it after the event is handled.
@@ -52,7 +52,9 @@ void ClientSession::addSocket(ConnId conn, int fd) {
         post(event::ConnectionFailed{conn, std::move(message)});
     };
     cb.congestion = [this](bool) { updateReading(); };
-    cb.closed = [this, conn] { QTimer::singleShot(0, this, [this, conn] { onSocketClosed(conn); }); };
+    cb.closed = [this, conn] {
+        QTimer::singleShot(0, this, [this, conn] { onSocketClosed(conn); });
+    };
     m_sockets[conn] = std::make_unique<Socket>(fd, m_config.limits.writeHighWater,
                                                m_config.limits.writeLowWater, std::move(cb));
     m_layerWantsReading[conn] = true;
@@ -148,6 +150,7 @@ void ClientSession::execute(Command& command) {
                     it->second->stop();
             },
             [&](command::ReportExchange& c) { m_host.exchangeFinished(c.summary); },
+            [&](command::Record& c) { m_host.record(std::move(c.event)); },
         },
         command);
 }

@@ -4,10 +4,10 @@
 #include "Socket.h"
 #include "core/proxy/Layer.h"
 #include "core/proxy/ProxyConfig.h"
+#include "core/record/ExchangeIdSource.h"
 
 #include <QObject>
 #include <QTimer>
-
 #include <deque>
 #include <map>
 #include <memory>
@@ -22,6 +22,8 @@ public:
     virtual void exchangeFinished(const proxy::ExchangeSummary& summary) = 0;
     [[nodiscard]] virtual bool isOwnListener(const QHostAddress& address, quint16 port) const = 0;
     virtual void notePendingBytes(qsizetype bytes) = 0;
+    virtual void record(record::RecordEvent event) = 0;
+    virtual record::ExchangeIdSource& exchangeIds() = 0;
 };
 
 // The session driver (architecture guide §2): the only code that touches the

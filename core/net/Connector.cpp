@@ -1,7 +1,6 @@
 #include "Connector.h"
 
 #include <QHostInfo>
-
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
@@ -41,9 +40,8 @@ Connector::Connector(QByteArray host, quint16 port, int timeoutMs, LoopCheck isO
     , m_done(std::move(done)) {
     m_deadline.setSingleShot(true);
     m_deadline.setInterval(timeoutMs);
-    connect(&m_deadline, &QTimer::timeout, this, [this] {
-        finish(-1, OpenError::TimedOut, QStringLiteral("timed out"));
-    });
+    connect(&m_deadline, &QTimer::timeout, this,
+            [this] { finish(-1, OpenError::TimedOut, QStringLiteral("timed out")); });
 }
 
 Connector::~Connector() {
@@ -61,22 +59,19 @@ void Connector::start() {
         QTimer::singleShot(0, this, [this, literal] { onResolved({literal}, QString()); });
         return;
     }
-    m_lookupId = QHostInfo::lookupHost(QString::fromLatin1(m_host), this,
-                                       [this](const QHostInfo& info) {
-                                           m_lookupId = -1;
-                                           onResolved(info.addresses(),
-                                                      info.error() == QHostInfo::NoError
-                                                          ? QString()
-                                                          : info.errorString());
-                                       });
+    m_lookupId =
+        QHostInfo::lookupHost(QString::fromLatin1(m_host), this, [this](const QHostInfo& info) {
+            m_lookupId = -1;
+            onResolved(info.addresses(),
+                       info.error() == QHostInfo::NoError ? QString() : info.errorString());
+        });
 }
 
 void Connector::onResolved(const QList<QHostAddress>& addresses, const QString& error) {
     if (m_finished)
         return;
     if (addresses.isEmpty()) {
-        finish(-1, OpenError::DnsFailed,
-               error.isEmpty() ? QStringLiteral("no addresses") : error);
+        finish(-1, OpenError::DnsFailed, error.isEmpty() ? QStringLiteral("no addresses") : error);
         return;
     }
     for (const QHostAddress& address : addresses) {

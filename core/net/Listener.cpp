@@ -1,7 +1,6 @@
 #include "Listener.h"
 
 #include <QTimer>
-
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
@@ -33,7 +32,9 @@ QHostAddress toHostAddress(const sockaddr_storage& s, quint16* port) {
 Listener::Listener(Accepted accepted)
     : m_accepted(std::move(accepted)) {}
 
-Listener::~Listener() { close(); }
+Listener::~Listener() {
+    close();
+}
 
 bool Listener::listen(const QHostAddress& address, quint16 port, QString* error) {
     close();

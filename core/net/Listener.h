@@ -2,7 +2,6 @@
 
 #include <QHostAddress>
 #include <QSocketNotifier>
-
 #include <functional>
 #include <memory>
 

@@ -4,20 +4,22 @@
 #include "core/http1/RequestTarget.h"
 
 #include <QNetworkInterface>
-
 #include <unistd.h>
 
 namespace spyglass::core::net {
 
-ProxyServer::ProxyServer(proxy::ProxyConfig config, proxy::ExchangeSink* sink, QObject* parent)
+ProxyServer::ProxyServer(proxy::ProxyConfig config, proxy::ExchangeSink* sink,
+                         record::Recorder* recorder, QObject* parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_sink(sink)
-    , m_listener([this](int fd, const QHostAddress& peer, quint16 port) {
-        onAccepted(fd, peer, port);
-    }) {}
+    , m_recorder(recorder)
+    , m_listener(
+          [this](int fd, const QHostAddress& peer, quint16 port) { onAccepted(fd, peer, port); }) {}
 
-ProxyServer::~ProxyServer() { stop(); }
+ProxyServer::~ProxyServer() {
+    stop();
+}
 
 bool ProxyServer::start(QString* error) {
     QHostAddress address;
@@ -41,8 +43,8 @@ bool ProxyServer::start(QString* error) {
     }
     if (!m_listener.listen(address, m_config.listenPort, error)) {
         *error = QStringLiteral("cannot listen on %1: %2")
-                     .arg(QString::fromLatin1(http1::formatAuthority(
-                         address.toString().toLatin1(), m_config.listenPort)),
+                     .arg(QString::fromLatin1(http1::formatAuthority(address.toString().toLatin1(),
+                                                                     m_config.listenPort)),
                           *error);
         return false;
     }
@@ -82,8 +84,8 @@ void ProxyServer::onAccepted(int fd, const QHostAddress& peer, quint16 peerPort)
     bool isMappedV4 = false;
     const quint32 v4 = peer.toIPv4Address(&isMappedV4);
     const QHostAddress shown = isMappedV4 ? QHostAddress(v4) : peer;
-    const QString client = QString::fromLatin1(
-        http1::formatAuthority(shown.toString().toLatin1(), peerPort));
+    const QString client =
+        QString::fromLatin1(http1::formatAuthority(shown.toString().toLatin1(), peerPort));
     auto* session = new ClientSession(fd, client, m_config, *this);
     m_sessions.insert(session);
     if (static_cast<int>(m_sessions.size()) >= m_config.limits.maxConnections)
@@ -117,6 +119,11 @@ bool ProxyServer::isOwnListener(const QHostAddress& address, quint16 port) const
     if (address.isLoopback())
         return bound == QHostAddress::AnyIPv4 || bound == QHostAddress::AnyIPv6;
     return QNetworkInterface::allAddresses().contains(address);
+}
+
+void ProxyServer::record(record::RecordEvent event) {
+    if (m_recorder)
+        m_recorder->record(std::move(event));
 }
 
 void ProxyServer::notePendingBytes(qsizetype bytes) {

@@ -4,9 +4,9 @@
 #include "Listener.h"
 #include "core/proxy/ExchangeSummary.h"
 #include "core/proxy/ProxyConfig.h"
+#include "core/record/Recorder.h"
 
 #include <QObject>
-
 #include <memory>
 #include <set>
 
@@ -29,7 +29,9 @@ class ProxyServer final : public QObject, private SessionHost {
 
 public:
     // `sink` may be null; it receives a summary per finished exchange.
-    ProxyServer(proxy::ProxyConfig config, proxy::ExchangeSink* sink, QObject* parent = nullptr);
+    // `recorder` may be null (recording off); it gets every record event.
+    ProxyServer(proxy::ProxyConfig config, proxy::ExchangeSink* sink,
+                record::Recorder* recorder = nullptr, QObject* parent = nullptr);
     ~ProxyServer() override;
 
     // Binds the configured address. Refuses a non-loopback address unless
@@ -48,9 +50,13 @@ private:
     void exchangeFinished(const proxy::ExchangeSummary& summary) override;
     [[nodiscard]] bool isOwnListener(const QHostAddress& address, quint16 port) const override;
     void notePendingBytes(qsizetype bytes) override;
+    void record(record::RecordEvent event) override;
+    record::ExchangeIdSource& exchangeIds() override { return m_ids; }
 
     proxy::ProxyConfig m_config;
     proxy::ExchangeSink* m_sink;
+    record::Recorder* m_recorder;
+    record::ExchangeIdSource m_ids;
     Listener m_listener;
     std::set<ClientSession*> m_sessions;
     ProxyStats m_stats;

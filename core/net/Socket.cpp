@@ -9,7 +9,9 @@ namespace spyglass::core::net {
 
 namespace {
 
-QString errnoText(int err) { return QString::fromLocal8Bit(std::strerror(err)); }
+QString errnoText(int err) {
+    return QString::fromLocal8Bit(std::strerror(err));
+}
 
 // Reads per readiness notification before returning to the event loop, so one
 // busy connection cannot starve the others.
@@ -27,8 +29,8 @@ Socket::Socket(int fd, qsizetype highWater, qsizetype lowWater, Callbacks callba
     m_writeNotifier->setEnabled(false);
     QObject::connect(m_readNotifier.get(), &QSocketNotifier::activated, m_readNotifier.get(),
                      [this] { onReadable(); });
-    QObject::connect(m_writeNotifier.get(), &QSocketNotifier::activated,
-                     m_writeNotifier.get(), [this] { onWritable(); });
+    QObject::connect(m_writeNotifier.get(), &QSocketNotifier::activated, m_writeNotifier.get(),
+                     [this] { onWritable(); });
 }
 
 Socket::~Socket() {
@@ -51,8 +53,8 @@ void Socket::flush() {
     while (!m_queue.empty() && m_fd >= 0) {
         const QByteArray& front = m_queue.front();
         const qsizetype left = front.size() - m_frontOffset;
-        const ssize_t n = ::send(m_fd, front.constData() + m_frontOffset,
-                                 static_cast<size_t>(left), MSG_NOSIGNAL);
+        const ssize_t n = ::send(m_fd, front.constData() + m_frontOffset, static_cast<size_t>(left),
+                                 MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -101,7 +103,9 @@ void Socket::updateNotifiers() {
     m_readNotifier->setEnabled(wantRead);
 }
 
-void Socket::onWritable() { flush(); }
+void Socket::onWritable() {
+    flush();
+}
 
 void Socket::onReadable() {
     static thread_local char buffer[kReadChunk];

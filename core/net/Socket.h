@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QSocketNotifier>
 #include <QTimer>
-
 #include <deque>
 #include <functional>
 #include <memory>
@@ -18,10 +17,10 @@ class Socket final {
 public:
     struct Callbacks {
         std::function<void(QByteArray)> data;
-        std::function<void()> eof;                 // the peer finished sending
-        std::function<void(QString)> error;        // broken; the socket is closed
-        std::function<void(bool)> congestion;      // pending output crossed a water mark
-        std::function<void()> closed;              // closeGracefully() finished
+        std::function<void()> eof;            // the peer finished sending
+        std::function<void(QString)> error;   // broken; the socket is closed
+        std::function<void(bool)> congestion; // pending output crossed a water mark
+        std::function<void()> closed;         // closeGracefully() finished
     };
 
     Socket(int fd, qsizetype highWater, qsizetype lowWater, Callbacks callbacks);

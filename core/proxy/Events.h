@@ -1,10 +1,10 @@
 #pragma once
 
 #include "ExchangeSummary.h"
+#include "core/record/RecordEvents.h"
 
 #include <QByteArray>
 #include <QString>
-
 #include <variant>
 #include <vector>
 
@@ -89,11 +89,15 @@ struct CancelTimer {
 struct ReportExchange {
     ExchangeSummary summary;
 };
+// Hands a record event to the recorder (never blocks; see record::Recorder).
+struct Record {
+    record::RecordEvent event;
+};
 } // namespace command
 
 using Command = std::variant<command::SendData, command::OpenConnection, command::ShutdownWrite,
                              command::CloseConnection, command::SetReading, command::StartTimer,
-                             command::CancelTimer, command::ReportExchange>;
+                             command::CancelTimer, command::ReportExchange, command::Record>;
 using Commands = std::vector<Command>;
 
 } // namespace spyglass::core::proxy

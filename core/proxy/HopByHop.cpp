@@ -7,9 +7,12 @@ namespace spyglass::core::proxy {
 namespace {
 
 constexpr std::array kAlwaysHopByHop{
-    QByteArrayView("Connection"), QByteArrayView("Proxy-Connection"),
-    QByteArrayView("Keep-Alive"), QByteArrayView("TE"),
-    QByteArrayView("Trailer"),    QByteArrayView("Upgrade"),
+    QByteArrayView("Connection"),
+    QByteArrayView("Proxy-Connection"),
+    QByteArrayView("Keep-Alive"),
+    QByteArrayView("TE"),
+    QByteArrayView("Trailer"),
+    QByteArrayView("Upgrade"),
     QByteArrayView("Proxy-Authorization"),
 };
 

@@ -10,8 +10,9 @@ namespace spyglass::core::proxy {
 
 using namespace http1;
 
-HttpProxyLayer::HttpProxyLayer(const ProxyConfig& config)
+HttpProxyLayer::HttpProxyLayer(const ProxyConfig& config, record::ExchangeIdSource& ids)
     : m_config(config)
+    , m_ids(ids)
     , m_requestReader(config.limits.http1) {}
 
 void HttpProxyLayer::handle(const Event& event, Commands& out) {
@@ -43,8 +44,9 @@ void HttpProxyLayer::handle(const Event& event, Commands& out) {
                event.kind);
 }
 
-void HttpProxyLayer::onStart(const event::Start& e, qint64 /*now*/, Commands& out) {
+void HttpProxyLayer::onStart(const event::Start& e, qint64 now, Commands& out) {
     m_clientAddress = e.clientAddress;
+    m_acceptUs = now;
     out.push_back(command::StartTimer{kHeaderTimer, m_config.limits.headerTimeoutMs});
     m_headerTimerRunning = true;
 }
@@ -150,8 +152,7 @@ void HttpProxyLayer::updateTimersAndReading(Commands& out) {
                 m_keepAliveTimerRunning = false;
             }
             if (!m_headerTimerRunning) {
-                out.push_back(
-                    command::StartTimer{kHeaderTimer, m_config.limits.headerTimeoutMs});
+                out.push_back(command::StartTimer{kHeaderTimer, m_config.limits.headerTimeoutMs});
                 m_headerTimerRunning = true;
             }
         } else if (!m_headerTimerRunning && !m_keepAliveTimerRunning) {
@@ -173,8 +174,60 @@ void HttpProxyLayer::updateTimersAndReading(Commands& out) {
 void HttpProxyLayer::report(qint64 now, Commands& out) {
     if (!m_exchange)
         return;
-    m_exchange->summary.durationUs = now - m_exchange->summary.startUs;
-    out.push_back(command::ReportExchange{m_exchange->summary});
+    Exchange& ex = *m_exchange;
+    ex.summary.durationUs = now - ex.summary.startUs;
+    out.push_back(command::ReportExchange{ex.summary});
+    recordBegin(out);
+    record::ExchangeEnd end;
+    end.id = ex.id;
+    end.timings = ex.timings;
+    end.timings.doneUs = now;
+    end.status = ex.summary.status;
+    end.requestWireBytes = ex.summary.bytesUp;
+    end.responseWireBytes = ex.summary.bytesDown;
+    end.requestBodyBytes = ex.requestBodyBytes;
+    end.responseBodyBytes = ex.responseBodyBytes;
+    end.contentType = ex.contentType;
+    end.error = ex.summary.error;
+    out.push_back(command::Record{std::move(end)});
+}
+
+void HttpProxyLayer::recordBegin(Commands& out) {
+    Exchange& ex = *m_exchange;
+    if (ex.id != 0)
+        return;
+    ex.id = m_ids.next();
+    if (ex.timings.acceptUs == 0)
+        ex.timings.acceptUs = m_acceptUs;
+    record::ExchangeBegin begin;
+    begin.id = ex.id;
+    begin.startUs = ex.summary.startUs;
+    begin.mode = ex.isConnect ? record::Mode::Tunnel : record::Mode::Forward;
+    begin.client = m_clientAddress;
+    begin.scheme = ex.isConnect ? QByteArray() : ex.target.scheme;
+    begin.host = ex.target.host;
+    begin.port = ex.target.port;
+    begin.method = ex.request.method.isEmpty() ? ex.summary.method : ex.request.method;
+    begin.path = ex.isConnect ? QByteArray() : ex.target.pathAndQuery;
+    if (begin.path.isEmpty() && !ex.isConnect && ex.target.host.isEmpty())
+        begin.path = ex.request.target; // refused before the target parsed
+    out.push_back(command::Record{std::move(begin)});
+}
+
+void HttpProxyLayer::recordHead(record::Direction direction, int status, const QByteArray& raw,
+                                const QByteArray& forwarded, Commands& out) {
+    recordBegin(out);
+    out.push_back(command::Record{record::HeadRecord{m_exchange->id, direction, status, raw,
+                                                     forwarded}});
+}
+
+void HttpProxyLayer::recordBody(record::Direction direction, const QByteArray& data,
+                                bool chunked, Commands& out) {
+    recordBegin(out);
+    (direction == record::Direction::Request ? m_exchange->requestBodyBytes
+                                             : m_exchange->responseBodyBytes) += data.size();
+    out.push_back(
+        command::Record{record::BodyChunk{m_exchange->id, direction, data, chunked}});
 }
 
 void HttpProxyLayer::closeServer(Commands& out) {
@@ -226,6 +279,15 @@ void HttpProxyLayer::respondError(int status, const QString& message, qint64 now
                            (ex.requestComplete || !ex.requestHasBody);
     const QByteArray response = errorResponse(status, message, !keepAlive, extra);
     out.push_back(command::SendData{kClientConn, response});
+    if (!ex.requestHeadRecorded && !ex.request.raw.isEmpty()) {
+        ex.requestHeadRecorded = true;
+        recordHead(record::Direction::Request, 0, ex.request.raw, {}, out);
+    }
+    const qsizetype headEnd = response.indexOf("\r\n\r\n") + 4;
+    recordHead(record::Direction::Response, status, response.left(headEnd),
+               response.left(headEnd), out);
+    recordBody(record::Direction::Response, response.mid(headEnd), false, out);
+    ex.contentType = "text/plain; charset=utf-8";
     ex.summary.status = status;
     ex.summary.bytesDown += response.size();
     ex.summary.error = message;
@@ -245,11 +307,11 @@ void HttpProxyLayer::respondError(int status, const QString& message, qint64 now
 
 QString HttpProxyLayer::openErrorMessage(const event::OpenCompleted& e, int& status) const {
     const bool viaProxy = m_config.upstreamProxy.has_value();
-    const QString what = viaProxy
-                             ? QStringLiteral("the upstream proxy %1")
-                                   .arg(QString::fromLatin1(formatAuthority(
-                                       m_config.upstreamProxy->host, m_config.upstreamProxy->port)))
-                             : QString::fromLatin1(m_exchange->summary.target);
+    const QString what =
+        viaProxy ? QStringLiteral("the upstream proxy %1")
+                       .arg(QString::fromLatin1(formatAuthority(m_config.upstreamProxy->host,
+                                                                m_config.upstreamProxy->port)))
+                 : QString::fromLatin1(m_exchange->summary.target);
     status = 502;
     switch (e.error) {
     case OpenError::DnsFailed:
@@ -286,6 +348,7 @@ void HttpProxyLayer::onOpenCompleted(const event::OpenCompleted& e, qint64 now, 
     }
     m_serverOpen = true;
     Exchange& ex = *m_exchange;
+    ex.timings.upstreamConnectedUs = now;
     if (ex.isConnect) {
         if (m_config.upstreamProxy)
             sendUpstreamConnect(out);

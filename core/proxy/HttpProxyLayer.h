@@ -6,6 +6,7 @@
 #include "core/http1/RequestReader.h"
 #include "core/http1/RequestTarget.h"
 #include "core/http1/ResponseReader.h"
+#include "core/record/ExchangeIdSource.h"
 
 #include <memory>
 #include <optional>
@@ -23,16 +24,16 @@ public:
     static constexpr int kHeaderTimer = 1;
     static constexpr int kKeepAliveTimer = 2;
 
-    explicit HttpProxyLayer(const ProxyConfig& config);
+    HttpProxyLayer(const ProxyConfig& config, record::ExchangeIdSource& ids);
     void handle(const Event& event, Commands& out) override;
 
 private:
     enum class State {
-        ReadingHead,      // waiting for (the rest of) a request head
-        Connecting,       // upstream connection being opened
-        UpstreamConnect,  // our CONNECT sent to the upstream proxy, awaiting its answer
-        Forwarding,       // request relayed; response relayed as it arrives
-        Tunnel,           // delegated to m_tunnel
+        ReadingHead,     // waiting for (the rest of) a request head
+        Connecting,      // upstream connection being opened
+        UpstreamConnect, // our CONNECT sent to the upstream proxy, awaiting its answer
+        Forwarding,      // request relayed; response relayed as it arrives
+        Tunnel,          // delegated to m_tunnel
         Closed,
     };
 
@@ -50,6 +51,15 @@ private:
         bool serverReusable = false;
         QByteArray pendingToServer; // while the upstream connection opens
         ExchangeSummary summary;
+        // What the recorder gets (record::RecordEvents): begun lazily so
+        // that requests refused before their head parsed are records too.
+        record::ExchangeId id = 0;
+        record::Timings timings;
+        qint64 requestBodyBytes = 0;
+        qint64 responseBodyBytes = 0;
+        QByteArray contentType;
+        bool requestHeadRecorded = false;
+        bool responseChunked = false;
     };
 
     void onStart(const event::Start& e, qint64 now, Commands& out);
@@ -64,11 +74,10 @@ private:
     // Request side (HttpProxyLayerRequest.cpp).
     void pumpClient(qint64 now, Commands& out);
     void onRequestEvent(const http1::RequestEvent& ev, qint64 now, Commands& out);
-    void onRequestHead(const http1::HeadReceived<http1::RequestHead>& h, qint64 now,
-                       Commands& out);
+    void onRequestHead(const http1::HeadReceived<http1::RequestHead>& h, qint64 now, Commands& out);
     void startConnect(qint64 now, Commands& out);
     void startForward(qint64 now, Commands& out);
-    void openServer(const QByteArray& key, Commands& out);
+    void openServer(const QByteArray& key, qint64 now, Commands& out);
     void sendToServer(QByteArray data, Commands& out);
     void sendUpstreamConnect(Commands& out);
     void onRequestComplete(const http1::HeaderFields& trailers, qint64 now, Commands& out);
@@ -95,8 +104,15 @@ private:
     void closeServer(Commands& out);
     void closeAll(Commands& out);
     void report(qint64 now, Commands& out);
+    void recordBegin(Commands& out);
+    void recordHead(record::Direction direction, int status, const QByteArray& raw,
+                    const QByteArray& forwarded, Commands& out);
+    void recordBody(record::Direction direction, const QByteArray& data, bool chunked,
+                    Commands& out);
 
     const ProxyConfig& m_config;
+    record::ExchangeIdSource& m_ids;
+    qint64 m_acceptUs = 0;
     State m_state = State::ReadingHead;
     QString m_clientAddress;
     QByteArray m_clientBuffer;

@@ -43,8 +43,9 @@ void HttpProxyLayer::onRequestEvent(const RequestEvent& ev, qint64 now, Commands
                    [&](const BodyData& b) {
                        if (!m_exchange)
                            return;
-                       sendToServer(m_exchange->requestChunked ? encodeChunk(b.data) : b.data,
-                                    out);
+                       recordBody(record::Direction::Request, b.data, m_exchange->requestChunked,
+                                  out);
+                       sendToServer(m_exchange->requestChunked ? encodeChunk(b.data) : b.data, out);
                    },
                    [&](const MessageComplete& m) { onRequestComplete(m.trailers, now, out); },
                    [&](const ParseFailed& f) {
@@ -55,8 +56,7 @@ void HttpProxyLayer::onRequestEvent(const RequestEvent& ev, qint64 now, Commands
                ev);
 }
 
-void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 now,
-                                   Commands& out) {
+void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 now, Commands& out) {
     if (m_headerTimerRunning) {
         out.push_back(command::CancelTimer{kHeaderTimer});
         m_headerTimerRunning = false;
@@ -71,14 +71,14 @@ void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 no
     ex.requestChunked = h.framing == BodyFraming::Chunked;
     ex.requestHasBody = h.framing != BodyFraming::None;
     ex.summary.startUs = now;
+    ex.timings.requestStartUs = now;
     ex.summary.client = m_clientAddress;
     ex.summary.method = h.head.method;
     ex.summary.target = h.head.target;
     ex.isConnect = h.head.method == "CONNECT";
     // "no persistent connection with an HTTP/1.0 client": RFC 9112 §9.3 lets
     // a 1.0 client ask for keep-alive, but few do it right through proxies.
-    ex.closeClientAfter =
-        h.head.versionMinor == 0 || h.head.fields.hasToken("Connection", "close");
+    ex.closeClientAfter = h.head.versionMinor == 0 || h.head.fields.hasToken("Connection", "close");
 
     if (!m_config.basicCredentials.isEmpty() &&
         !proxyCredentialsMatch(h.head.fields, m_config.basicCredentials)) {
@@ -102,23 +102,25 @@ void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 no
         startConnect(now, out);
         return;
     }
-    const QString proxyUrl = QStringLiteral("http://%1").arg(QString::fromLatin1(formatAuthority(
-        m_config.listenHost.toLatin1(), m_config.listenPort)));
+    const QString proxyUrl = QStringLiteral("http://%1")
+                                 .arg(QString::fromLatin1(formatAuthority(
+                                     m_config.listenHost.toLatin1(), m_config.listenPort)));
     switch (target->form) {
     case TargetForm::Origin:
-        respondError(400,
-                     QStringLiteral(
-                         "this is a proxy, not a web server: the request names only a path (%1). "
-                         "Configure your client to use %2 as its HTTP and HTTPS proxy, e.g. "
-                         "curl -x %2 http://example.com/ or export http_proxy=%2 https_proxy=%2")
-                         .arg(QString::fromLatin1(h.head.target.left(200)), proxyUrl),
-                     now, out);
+        respondError(
+            400,
+            QStringLiteral("this is a proxy, not a web server: the request names only a path (%1). "
+                           "Configure your client to use %2 as its HTTP and HTTPS proxy, e.g. "
+                           "curl -x %2 http://example.com/ or export http_proxy=%2 https_proxy=%2")
+                .arg(QString::fromLatin1(h.head.target.left(200)), proxyUrl),
+            now, out);
         return;
     case TargetForm::Asterisk:
     case TargetForm::Authority:
-        respondError(400, QStringLiteral("%1 %2 is not a proxy request")
-                              .arg(QString::fromLatin1(h.head.method),
-                                   QString::fromLatin1(h.head.target.left(200))),
+        respondError(400,
+                     QStringLiteral("%1 %2 is not a proxy request")
+                         .arg(QString::fromLatin1(h.head.method),
+                              QString::fromLatin1(h.head.target.left(200))),
                      now, out);
         return;
     case TargetForm::Absolute:
@@ -128,8 +130,8 @@ void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 no
         // RFC 9110 §4.2.4: "A sender MUST NOT generate the userinfo subcomponent
         // (and its "@" delimiter) when an "http" or "https" URI reference is
         // generated within a message as a target URI".
-        respondError(400, QStringLiteral("user information (user@) in the URL is not allowed"),
-                     now, out);
+        respondError(400, QStringLiteral("user information (user@) in the URL is not allowed"), now,
+                     out);
         return;
     }
     if (target->scheme == "https") {
@@ -142,17 +144,19 @@ void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 no
         return;
     }
     if (target->scheme != "http") {
-        respondError(400, QStringLiteral("the URL scheme %1: is not supported; only http:// is "
-                                         "forwarded, https:// goes through CONNECT")
-                              .arg(QString::fromLatin1(target->scheme)),
+        respondError(400,
+                     QStringLiteral("the URL scheme %1: is not supported; only http:// is "
+                                    "forwarded, https:// goes through CONNECT")
+                         .arg(QString::fromLatin1(target->scheme)),
                      now, out);
         return;
     }
     startForward(now, out);
 }
 
-void HttpProxyLayer::openServer(const QByteArray& key, Commands& out) {
+void HttpProxyLayer::openServer(const QByteArray& key, qint64 now, Commands& out) {
     closeServer(out);
+    m_exchange->timings.upstreamConnectStartUs = now;
     m_server = m_nextConnId++;
     m_serverKey = key;
     m_responseReader = std::make_unique<ResponseReader>(m_config.limits.http1);
@@ -160,8 +164,8 @@ void HttpProxyLayer::openServer(const QByteArray& key, Commands& out) {
         out.push_back(command::OpenConnection{m_server, m_config.upstreamProxy->host,
                                               m_config.upstreamProxy->port});
     } else {
-        out.push_back(command::OpenConnection{m_server, m_exchange->target.host,
-                                              m_exchange->target.port});
+        out.push_back(
+            command::OpenConnection{m_server, m_exchange->target.host, m_exchange->target.port});
     }
     m_state = State::Connecting;
 }
@@ -180,7 +184,10 @@ void HttpProxyLayer::startConnect(qint64 now, Commands& out) {
                      now, out);
         return;
     }
-    openServer(QByteArray(), out);
+    ex.timings.connectRequestUs = now;
+    ex.requestHeadRecorded = true;
+    recordHead(record::Direction::Request, 0, ex.request.raw, {}, out);
+    openServer(QByteArray(), now, out);
 }
 
 QString HttpProxyLayer::allowedPortsText() const {
@@ -190,7 +197,7 @@ QString HttpProxyLayer::allowedPortsText() const {
     return ports.isEmpty() ? QStringLiteral("none") : ports.join(QStringLiteral(", "));
 }
 
-void HttpProxyLayer::startForward(qint64 /*now*/, Commands& out) {
+void HttpProxyLayer::startForward(qint64 now, Commands& out) {
     Exchange& ex = *m_exchange;
     ex.summary.mode = ExchangeMode::Forward;
     const QByteArray authority = formatAuthority(ex.target.host, ex.target.port, 80);
@@ -218,13 +225,15 @@ void HttpProxyLayer::startForward(qint64 /*now*/, Commands& out) {
         key = authority;
     }
     const QByteArray head = serializeRequestHead(forwarded);
+    ex.requestHeadRecorded = true;
+    recordHead(record::Direction::Request, 0, ex.request.raw, head, out);
     if (m_server != 0 && m_serverOpen && key == m_serverKey) {
         m_state = State::Forwarding;
         m_responseReader->expectResponseTo(ex.request.method);
         sendToServer(head, out);
         return;
     }
-    openServer(key, out);
+    openServer(key, now, out);
     m_responseReader->expectResponseTo(ex.request.method);
     sendToServer(head, out);
 }
@@ -246,6 +255,7 @@ void HttpProxyLayer::onRequestComplete(const HeaderFields& trailers, qint64 now,
     ex.requestComplete = true;
     if (ex.isConnect)
         return;
+    ex.timings.requestSentUs = now;
     if (ex.requestChunked) {
         HeaderFields forwardedTrailers = trailers;
         stripHopByHopFields(forwardedTrailers);

@@ -9,8 +9,7 @@ namespace spyglass::core::proxy {
 
 using namespace http1;
 
-void HttpProxyLayer::onServerData(ConnId conn, const QByteArray& data, qint64 now,
-                                  Commands& out) {
+void HttpProxyLayer::onServerData(ConnId conn, const QByteArray& data, qint64 now, Commands& out) {
     if (conn != m_server)
         return; // a connection we already let go
     m_serverBuffer.append(data);
@@ -49,8 +48,7 @@ void HttpProxyLayer::onServerEof(ConnId conn, qint64 now, Commands& out) {
         return;
     }
     if (m_state == State::UpstreamConnect) {
-        failUpstream(QStringLiteral("it closed the connection before answering CONNECT"), now,
-                     out);
+        failUpstream(QStringLiteral("it closed the connection before answering CONNECT"), now, out);
         return;
     }
     std::vector<ResponseEvent> events;
@@ -63,8 +61,9 @@ void HttpProxyLayer::onServerEof(ConnId conn, qint64 now, Commands& out) {
     }
     if (m_exchange && !m_exchange->responseComplete) {
         closeServer(out);
-        respondError(502, QStringLiteral("the server closed the connection without sending a "
-                                         "complete response"),
+        respondError(502,
+                     QStringLiteral("the server closed the connection without sending a "
+                                    "complete response"),
                      now, out);
     } else if (m_server == conn) {
         closeServer(out);
@@ -95,6 +94,8 @@ void HttpProxyLayer::onResponseEvent(const ResponseEvent& ev, qint64 now, Comman
                        Exchange& ex = *m_exchange;
                        if (m_interimResponse)
                            return;
+                       recordBody(record::Direction::Response, b.data,
+                                  ex.responseChunked, out);
                        const QByteArray data = ex.chunkedToClient ? encodeChunk(b.data) : b.data;
                        ex.summary.bytesDown += data.size();
                        out.push_back(command::SendData{kClientConn, data});
@@ -120,8 +121,9 @@ void HttpProxyLayer::onResponseHead(const HeadReceived<ResponseHead>& h, qint64 
         // We strip Upgrade from forwarded requests, so a switch is a protocol
         // violation by the server.
         closeServer(out);
-        respondError(502, QStringLiteral("the server switched protocols (101) although no "
-                                         "upgrade was requested"),
+        respondError(502,
+                     QStringLiteral("the server switched protocols (101) although no "
+                                    "upgrade was requested"),
                      now, out, true);
         return;
     }
@@ -144,6 +146,7 @@ void HttpProxyLayer::onResponseHead(const HeadReceived<ResponseHead>& h, qint64 
         return;
     }
     m_interimResponse = false;
+    ex.responseChunked = h.framing == BodyFraming::Chunked;
     ex.serverReusable = h.head.versionMinor >= 1 &&
                         !h.head.fields.hasToken("Connection", "close") &&
                         h.framing != BodyFraming::UntilClose;
@@ -172,14 +175,16 @@ void HttpProxyLayer::onResponseHead(const HeadReceived<ResponseHead>& h, qint64 
     if (ex.closeClientAfter)
         forwarded.fields.append("Connection", "close");
     const QByteArray head = serializeResponseHead(forwarded);
+    ex.timings.responseStartUs = now;
+    ex.contentType = h.head.fields.value("Content-Type").value_or(QByteArray());
+    recordHead(record::Direction::Response, status, h.head.raw, head, out);
     ex.summary.status = status;
     ex.summary.bytesDown += head.size();
     ex.responseHeadSent = true;
     out.push_back(command::SendData{kClientConn, head});
 }
 
-void HttpProxyLayer::onResponseComplete(const HeaderFields& trailers, qint64 now,
-                                        Commands& out) {
+void HttpProxyLayer::onResponseComplete(const HeaderFields& trailers, qint64 now, Commands& out) {
     if (m_interimResponse) {
         m_interimResponse = false; // the final response follows on the same reader
         return;
@@ -227,8 +232,8 @@ void HttpProxyLayer::onUpstreamConnectAnswer(qint64 now, Commands& out) {
         startTunnel(std::exchange(m_serverBuffer, {}), now, out);
         return;
     }
-    const QString answer = QStringLiteral("%1 %2").arg(m_upstreamStatus).arg(
-        QString::fromLatin1(m_upstreamReason));
+    const QString answer =
+        QStringLiteral("%1 %2").arg(m_upstreamStatus).arg(QString::fromLatin1(m_upstreamReason));
     if (m_upstreamStatus == 407) {
         failUpstream(QStringLiteral("it requires authentication (%1): give the user name and "
                                     "password in --upstream-proxy http://USER:PASS@HOST:PORT")
@@ -254,10 +259,13 @@ void HttpProxyLayer::startTunnel(QByteArray fromServer, qint64 now, Commands& ou
     Exchange& ex = *m_exchange;
     // RFC 9110 §9.3.6: "A server MUST NOT send any Transfer-Encoding or
     // Content-Length header fields in a 2xx (Successful) response to CONNECT."
-    out.push_back(command::SendData{kClientConn, QByteArrayLiteral(
-                                                     "HTTP/1.1 200 Connection established\r\n\r\n")});
+    out.push_back(command::SendData{
+        kClientConn, QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n")});
     ex.summary.status = 200;
-    m_tunnel = std::make_unique<TunnelLayer>(m_server, m_config.limits, ex.summary);
+    recordBegin(out);
+    ex.timings.acceptUs = m_acceptUs;
+    m_tunnel = std::make_unique<TunnelLayer>(m_server, m_config.limits, ex.summary, ex.id,
+                                             ex.timings);
     m_exchange.reset();
     m_state = State::Tunnel;
     if (!m_clientReading) {

@@ -2,10 +2,13 @@
 
 namespace spyglass::core::proxy {
 
-TunnelLayer::TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary)
+TunnelLayer::TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary,
+                         record::ExchangeId id, record::Timings timings)
     : m_server(server)
     , m_limits(limits)
-    , m_summary(std::move(summary)) {
+    , m_summary(std::move(summary))
+    , m_id(id)
+    , m_timings(timings) {
     m_summary.mode = ExchangeMode::Tunnel;
 }
 
@@ -71,6 +74,18 @@ void TunnelLayer::finish(qint64 nowUs, const QString& error, Commands& out) {
     m_summary.durationUs = nowUs - m_summary.startUs;
     m_summary.error = error;
     out.push_back(command::ReportExchange{m_summary});
+    if (m_id != 0) {
+        record::ExchangeEnd end;
+        end.id = m_id;
+        end.timings = m_timings;
+        end.timings.doneUs = nowUs;
+        end.status = m_summary.status;
+        end.requestWireBytes = m_summary.bytesUp;
+        end.responseWireBytes = m_summary.bytesDown;
+        end.error = error;
+        end.note = QStringLiteral("blind tunnel: bytes relayed untouched");
+        out.push_back(command::Record{std::move(end)});
+    }
     out.push_back(command::CloseConnection{m_server});
     out.push_back(command::CloseConnection{kClientConn});
 }

@@ -20,7 +20,8 @@ public:
 
     // `summary` is the CONNECT's record so far (start time, client, target);
     // the layer completes it when the tunnel closes.
-    TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary);
+    TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary,
+                record::ExchangeId id = 0, record::Timings timings = {});
 
     // Called once when the tunnel starts: relays bytes that arrived with the
     // CONNECT head (e.g. a ClientHello sent early) and bytes the upstream
@@ -32,11 +33,15 @@ private:
     void relay(ConnId from, const QByteArray& data, Commands& out);
     void onEof(ConnId from, qint64 nowUs, Commands& out);
     void finish(qint64 nowUs, const QString& error, Commands& out);
-    [[nodiscard]] ConnId peerOf(ConnId conn) const { return conn == kClientConn ? m_server : kClientConn; }
+    [[nodiscard]] ConnId peerOf(ConnId conn) const {
+        return conn == kClientConn ? m_server : kClientConn;
+    }
 
     ConnId m_server;
     ProxyLimits m_limits;
     ExchangeSummary m_summary;
+    record::ExchangeId m_id;
+    record::Timings m_timings;
     bool m_clientEof = false;
     bool m_serverEof = false;
     bool m_done = false;

@@ -1,0 +1,100 @@
+#include "Playbook.h"
+#include "core/proxy/TunnelLayer.h"
+
+#include <QTest>
+
+using namespace spyglass::core::proxy;
+using spyglass::core::proxy::testing::Playbook;
+
+namespace {
+
+class StartedTunnel final : public Layer {
+public:
+    StartedTunnel()
+        : tunnel(1, limits(), summary()) {}
+    void handle(const Event& e, Commands& out) override { tunnel.handle(e, out); }
+    static ProxyLimits limits() {
+        ProxyLimits l;
+        l.tunnelIdleMs = 5000;
+        l.finWaitMs = 700;
+        return l;
+    }
+    static ExchangeSummary summary() {
+        ExchangeSummary s;
+        s.method = "CONNECT";
+        s.target = "example.com:443";
+        s.status = 200;
+        return s;
+    }
+    TunnelLayer tunnel;
+};
+
+} // namespace
+
+class TestTunnelLayer : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void startRelaysEarlyBytesBothWays() {
+        StartedTunnel layer;
+        Commands out;
+        layer.tunnel.start(0, "client-hello", "after-2xx", out);
+        QStringList described;
+        for (const auto& c : out)
+            described << testing::describe(c);
+        QCOMPARE(described,
+                 (QStringList{"timer 100 5000", "send 1 client-hello", "send 0 after-2xx"}));
+    }
+
+    void relaysBytesUntouchedAndRestartsIdleTimer() {
+        StartedTunnel layer;
+        Playbook pb(layer);
+        QCOMPARE(pb << event::DataReceived{0, "\x16\x03\x01 raw"},
+                 (QStringList{"send 1 \x16\x03\x01 raw", "timer 100 5000"}));
+        QCOMPARE(pb << event::DataReceived{1, "answer"},
+                 (QStringList{"send 0 answer", "timer 100 5000"}));
+    }
+
+    // RFC 9110 §9.3.6: flush what came from the closed side, then close; we
+    // half-close first and close both when both are done.
+    void halfCloseThenBothDone() {
+        StartedTunnel layer;
+        Playbook pb(layer);
+        pb << event::DataReceived{0, "request"};
+        QCOMPARE(pb << event::PeerClosed{0}, (QStringList{"shutdown 1", "timer 101 700"}));
+        QCOMPARE(pb << event::DataReceived{1, "reply"},
+                 (QStringList{"send 0 reply", "timer 100 5000", "timer 101 700"}));
+        QCOMPARE(
+            pb << event::PeerClosed{1},
+            (QStringList{"cancel 100", "cancel 101",
+                         "report CONNECT example.com:443 200 up=7 down=5", "close 1", "close 0"}));
+        QVERIFY((pb << event::DataReceived{0, "late"}).isEmpty());
+    }
+
+    void finTimerClosesBoth() {
+        StartedTunnel layer;
+        Playbook pb(layer);
+        pb << event::PeerClosed{1};
+        QCOMPARE(Playbook::only(pb << event::TimerFired{TunnelLayer::kFinTimer}, "close"),
+                 (QStringList{"close 1", "close 0"}));
+    }
+
+    void idleTimeoutClosesWithError() {
+        StartedTunnel layer;
+        Playbook pb(layer);
+        const auto out = pb << event::TimerFired{TunnelLayer::kIdleTimer};
+        QVERIFY(out.contains("report CONNECT example.com:443 200 up=0 down=0 error"));
+        QCOMPARE(Playbook::only(out, "close"), (QStringList{"close 1", "close 0"}));
+    }
+
+    void errorOnEitherSideClosesBoth() {
+        StartedTunnel layer;
+        Playbook pb(layer);
+        const auto out = pb << event::ConnectionFailed{1, "reset"};
+        QVERIFY(out.contains("report CONNECT example.com:443 200 up=0 down=0 error"));
+        QCOMPARE(Playbook::only(out, "close"), (QStringList{"close 1", "close 0"}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTunnelLayer)
+#include "test_TunnelLayer.moc"
