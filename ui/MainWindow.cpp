@@ -68,8 +68,7 @@ void MainWindow::setListenAddress(const QString& address) {
     statusBar()->showMessage(tr("Listening on %1").arg(address));
 }
 
-void MainWindow::addExchange(const core::proxy::ExchangeSummary& /*summary*/,
-                             const QString& line) {
+void MainWindow::addExchange(const core::proxy::ExchangeSummary& /*summary*/, const QString& line) {
     ++m_count;
     m_log->appendPlainText(line);
     statusBar()->showMessage(tr("%n exchange(s)", nullptr, m_count));

@@ -7,7 +7,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-
 #include <cstdio>
 
 namespace spyglass::app {
@@ -34,8 +33,8 @@ int runProxyCommand(const QStringList& arguments) {
                        "http_proxy/https_proxy or curl -x. Stop with Ctrl+C."));
     parser.addHelpOption();
     ProxyOptions::addTo(parser);
-    parser.addOption({QStringLiteral("quiet"),
-                      QStringLiteral("Do not print a line per finished exchange.")});
+    parser.addOption(
+        {QStringLiteral("quiet"), QStringLiteral("Do not print a line per finished exchange.")});
     if (!parser.parse(arguments)) {
         std::fprintf(stderr, "spyglass-cli run: %s\nTry 'spyglass-cli run --help'.\n",
                      qPrintable(parser.errorText()));

@@ -4,7 +4,6 @@
 
 #include <QCoreApplication>
 #include <QTextStream>
-
 #include <cstdio>
 
 namespace {
@@ -48,7 +47,6 @@ int main(int argc, char** argv) {
         QTextStream err(stderr);
         return spyglass::app::runCaCommand(args.mid(2), out, err);
     }
-    std::fprintf(stderr, "spyglass-cli: unknown command \"%s\"\n\n%s", qPrintable(command),
-                 kUsage);
+    std::fprintf(stderr, "spyglass-cli: unknown command \"%s\"\n\n%s", qPrintable(command), kUsage);
     return 2;
 }

@@ -73,8 +73,7 @@ void ProxyOptions::addTo(QCommandLineParser& parser) {
     });
 }
 
-bool ProxyOptions::parseListen(const QString& text, QString* host, quint16* port,
-                               QString* error) {
+bool ProxyOptions::parseListen(const QString& text, QString* host, quint16* port, QString* error) {
     const auto authority = core::http1::parseAuthority(text.toLatin1(), /*requirePort=*/false);
     const qsizetype colon = text.lastIndexOf(u':');
     bool portOk = false;
@@ -90,8 +89,7 @@ bool ProxyOptions::parseListen(const QString& text, QString* host, quint16* port
     return true;
 }
 
-std::optional<UpstreamProxy> ProxyOptions::parseUpstreamProxy(const QString& text,
-                                                              QString* error) {
+std::optional<UpstreamProxy> ProxyOptions::parseUpstreamProxy(const QString& text, QString* error) {
     const QUrl url(text, QUrl::StrictMode);
     const auto fail = [&] {
         *error = QStringLiteral("--upstream-proxy takes http://[USER:PASS@]HOST:PORT, not \"%1\"")
@@ -114,16 +112,16 @@ std::optional<ProxyConfig> ProxyOptions::toConfig(const QCommandLineParser& pars
                                                   QString* error) {
     ProxyConfig config;
     if (parser.isSet(QStringLiteral("listen")) &&
-        !parseListen(parser.value(QStringLiteral("listen")), &config.listenHost,
-                     &config.listenPort, error))
+        !parseListen(parser.value(QStringLiteral("listen")), &config.listenHost, &config.listenPort,
+                     error))
         return std::nullopt;
     config.allowLan = parser.isSet(QStringLiteral("allow-lan"));
     config.allowAnyConnectPort = parser.isSet(QStringLiteral("allow-any-port"));
     for (const QString& value : parser.values(QStringLiteral("allow-port"))) {
         const auto port = parsePort(value);
         if (!port) {
-            *error = QStringLiteral("--allow-port takes a port from 1 to 65535, not \"%1\"")
-                         .arg(value);
+            *error =
+                QStringLiteral("--allow-port takes a port from 1 to 65535, not \"%1\"").arg(value);
             return std::nullopt;
         }
         config.allowedConnectPorts.insert(*port);

@@ -4,7 +4,6 @@
 
 #include <QCommandLineParser>
 #include <QString>
-
 #include <optional>
 
 namespace spyglass::app {
@@ -17,7 +16,7 @@ public:
     // Builds a config from a parsed command line. On a bad value returns
     // nullopt and sets `error` to a message that names the option.
     static std::optional<core::proxy::ProxyConfig> toConfig(const QCommandLineParser& parser,
-                                                           QString* error);
+                                                            QString* error);
     // Parses "http://[user:pass@]host:port" for --upstream-proxy.
     static std::optional<core::proxy::UpstreamProxy> parseUpstreamProxy(const QString& url,
                                                                         QString* error);

@@ -11,7 +11,9 @@ ProxyThread::ProxyThread(core::proxy::ProxyConfig config, QObject* parent)
     m_thread.setObjectName(QStringLiteral("proxy-io"));
 }
 
-ProxyThread::~ProxyThread() { stop(); }
+ProxyThread::~ProxyThread() {
+    stop();
+}
 
 bool ProxyThread::start(QString* error) {
     // Built here, moved to the I/O thread before it creates any notifier, and

@@ -9,7 +9,6 @@
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QMessageBox>
-
 #include <cstdio>
 
 int main(int argc, char** argv) {

@@ -25,7 +25,7 @@ ClientSession::ClientSession(int clientFd, QString clientAddress, const ProxyCon
     , m_config(config)
     , m_host(host)
     , m_clientAddress(std::move(clientAddress))
-    , m_layer(std::make_unique<HttpProxyLayer>(config, host.exchangeIds())) {
+    , m_layer(std::make_unique<HttpProxyLayer>(host.context())) {
     addSocket(kClientConn, clientFd);
 }
 

@@ -4,7 +4,7 @@
 #include "Socket.h"
 #include "core/proxy/Layer.h"
 #include "core/proxy/ProxyConfig.h"
-#include "core/record/ExchangeIdSource.h"
+#include "core/proxy/ProxyContext.h"
 
 #include <QObject>
 #include <QTimer>
@@ -23,7 +23,7 @@ public:
     [[nodiscard]] virtual bool isOwnListener(const QHostAddress& address, quint16 port) const = 0;
     virtual void notePendingBytes(qsizetype bytes) = 0;
     virtual void record(record::RecordEvent event) = 0;
-    virtual record::ExchangeIdSource& exchangeIds() = 0;
+    [[nodiscard]] virtual const proxy::ProxyContext& context() const = 0;
 };
 
 // The session driver (architecture guide §2): the only code that touches the

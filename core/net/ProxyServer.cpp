@@ -2,6 +2,7 @@
 
 #include "AddressPolicy.h"
 #include "core/http1/RequestTarget.h"
+#include "core/tls/TlsContexts.h"
 
 #include <QNetworkInterface>
 #include <unistd.h>
@@ -14,6 +15,7 @@ ProxyServer::ProxyServer(proxy::ProxyConfig config, proxy::ExchangeSink* sink,
     , m_config(std::move(config))
     , m_sink(sink)
     , m_recorder(recorder)
+    , m_context(std::make_unique<proxy::ProxyContext>(proxy::ProxyContext{m_config, m_ids}))
     , m_listener(
           [this](int fd, const QHostAddress& peer, quint16 port) { onAccepted(fd, peer, port); }) {}
 
@@ -50,6 +52,24 @@ bool ProxyServer::start(QString* error) {
     }
     m_config.listenHost = address.toString();
     m_config.listenPort = m_listener.port();
+    if (!m_config.intercept.rules.isEmpty()) {
+        if (!m_leaves) {
+            *error = QStringLiteral("interception rules were given but no root CA is loaded");
+            m_listener.close();
+            return false;
+        }
+        tls::TlsContexts::Options options;
+        options.extraCaFiles = m_config.intercept.upstreamCaFiles;
+        options.keyLogFile = m_config.intercept.keyLogFile;
+        m_tls = tls::TlsContexts::create(options, error);
+        if (!m_tls) {
+            m_listener.close();
+            return false;
+        }
+        m_context->tls = m_tls.get();
+        m_context->leaves = m_leaves.get();
+        m_context->passthrough = &m_passthrough;
+    }
     return true;
 }
 

@@ -10,6 +10,13 @@
 #include <memory>
 #include <set>
 
+namespace spyglass::certs {
+class LeafCache;
+}
+namespace spyglass::core::tls {
+class TlsContexts;
+}
+
 namespace spyglass::core::net {
 
 struct ProxyStats {
@@ -44,6 +51,12 @@ public:
     [[nodiscard]] QString listenAddress() const;
     [[nodiscard]] ProxyStats stats() const;
 
+    // Interception needs the leaf cache (from the root CA). Call before
+    // start(); without it every tunnel stays blind whatever the rules say.
+    void setLeafCache(std::shared_ptr<certs::LeafCache> leaves) { m_leaves = std::move(leaves); }
+    // Hosts tunnelled blindly after their client rejected our certificate.
+    [[nodiscard]] proxy::PassthroughList& passthrough() { return m_passthrough; }
+
 private:
     void onAccepted(int fd, const QHostAddress& peer, quint16 peerPort);
     void sessionFinished(ClientSession* session) override;
@@ -51,12 +64,16 @@ private:
     [[nodiscard]] bool isOwnListener(const QHostAddress& address, quint16 port) const override;
     void notePendingBytes(qsizetype bytes) override;
     void record(record::RecordEvent event) override;
-    record::ExchangeIdSource& exchangeIds() override { return m_ids; }
+    [[nodiscard]] const proxy::ProxyContext& context() const override { return *m_context; }
 
     proxy::ProxyConfig m_config;
     proxy::ExchangeSink* m_sink;
     record::Recorder* m_recorder;
     record::ExchangeIdSource m_ids;
+    std::shared_ptr<certs::LeafCache> m_leaves;
+    std::unique_ptr<tls::TlsContexts> m_tls;
+    proxy::PassthroughList m_passthrough;
+    std::unique_ptr<proxy::ProxyContext> m_context;
     Listener m_listener;
     std::set<ClientSession*> m_sessions;
     ProxyStats m_stats;

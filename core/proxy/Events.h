@@ -15,7 +15,7 @@ namespace spyglass::core::proxy {
 using ConnId = int;
 inline constexpr ConnId kClientConn = 0;
 
-enum class OpenError { None, DnsFailed, Refused, TimedOut, Unreachable, Loop, Other };
+enum class OpenError { None, DnsFailed, Refused, TimedOut, Unreachable, Loop, TlsFailed, Other };
 
 namespace event {
 struct Start {
@@ -42,10 +42,16 @@ struct OpenCompleted {
 struct TimerFired {
     int timer;
 };
+// A TLS layer below finished its handshake on `conn` (an intercepted leg).
+struct TlsEstablished {
+    ConnId conn;
+    record::TlsRecord info;
+};
 } // namespace event
 
 using EventKind = std::variant<event::Start, event::DataReceived, event::PeerClosed,
-                               event::ConnectionFailed, event::OpenCompleted, event::TimerFired>;
+                               event::ConnectionFailed, event::OpenCompleted, event::TimerFired,
+                               event::TlsEstablished>;
 
 // Layers have no clock: the driver stamps every event with the wall-clock time.
 struct Event {

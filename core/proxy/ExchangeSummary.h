@@ -5,7 +5,7 @@
 
 namespace spyglass::core::proxy {
 
-enum class ExchangeMode { Forward, Tunnel };
+enum class ExchangeMode { Forward, Tunnel, Intercepted };
 
 // One finished tunnel or forwarded exchange, as `spyglass-cli run` prints it.
 // The full record (heads, bodies, timings) comes with the recorder.

@@ -10,14 +10,32 @@ namespace spyglass::core::proxy {
 
 using namespace http1;
 
-HttpProxyLayer::HttpProxyLayer(const ProxyConfig& config, record::ExchangeIdSource& ids)
-    : m_config(config)
-    , m_ids(ids)
-    , m_requestReader(config.limits.http1) {}
+HttpProxyLayer::HttpProxyLayer(const ProxyContext& context)
+    : m_context(context)
+    , m_config(context.config)
+    , m_ids(context.ids)
+    , m_requestReader(context.config.limits.http1) {}
+
+HttpProxyLayer::HttpProxyLayer(const ProxyContext& context, InterceptTarget target)
+    : HttpProxyLayer(context) {
+    m_clientAddress = target.clientAddress;
+    m_server = target.server;
+    m_nextConnId = target.server + 1;
+    m_serverOpen = true;
+    m_serverKey = formatAuthority(target.host, target.port);
+    m_responseReader = std::make_unique<ResponseReader>(m_config.limits.http1);
+    m_intercept = std::move(target);
+}
+
+void HttpProxyLayer::startIntercepted(qint64 now, Commands& out) {
+    m_acceptUs = now;
+    out.push_back(command::StartTimer{kHeaderTimer, m_config.limits.headerTimeoutMs});
+    m_headerTimerRunning = true;
+}
 
 void HttpProxyLayer::handle(const Event& event, Commands& out) {
     if (m_state == State::Tunnel) {
-        m_tunnel->handle(event, out);
+        m_next->handle(event, out);
         return;
     }
     if (m_state == State::Closed)
@@ -40,6 +58,12 @@ void HttpProxyLayer::handle(const Event& event, Commands& out) {
                    [&](const event::ConnectionFailed& e) { onConnectionFailed(e, now, out); },
                    [&](const event::OpenCompleted& e) { onOpenCompleted(e, now, out); },
                    [&](const event::TimerFired& e) { onTimer(e.timer, now, out); },
+                   [&](const event::TlsEstablished& e) {
+                       if (e.conn == kClientConn)
+                           m_clientTls = e.info;
+                       else
+                           m_serverTls[e.conn] = e.info;
+                   },
                },
                event.kind);
 }
@@ -192,17 +216,18 @@ void HttpProxyLayer::report(qint64 now, Commands& out) {
     out.push_back(command::Record{std::move(end)});
 }
 
-void HttpProxyLayer::recordBegin(Commands& out) {
+record::ExchangeBegin HttpProxyLayer::makeBegin() {
     Exchange& ex = *m_exchange;
-    if (ex.id != 0)
-        return;
-    ex.id = m_ids.next();
+    if (ex.id == 0)
+        ex.id = m_ids.next();
     if (ex.timings.acceptUs == 0)
         ex.timings.acceptUs = m_acceptUs;
     record::ExchangeBegin begin;
     begin.id = ex.id;
     begin.startUs = ex.summary.startUs;
-    begin.mode = ex.isConnect ? record::Mode::Tunnel : record::Mode::Forward;
+    begin.mode = ex.isConnect     ? record::Mode::Tunnel
+                 : m_intercept ? record::Mode::Intercepted
+                               : record::Mode::Forward;
     begin.client = m_clientAddress;
     begin.scheme = ex.isConnect ? QByteArray() : ex.target.scheme;
     begin.host = ex.target.host;
@@ -211,7 +236,26 @@ void HttpProxyLayer::recordBegin(Commands& out) {
     begin.path = ex.isConnect ? QByteArray() : ex.target.pathAndQuery;
     if (begin.path.isEmpty() && !ex.isConnect && ex.target.host.isEmpty())
         begin.path = ex.request.target; // refused before the target parsed
+    return begin;
+}
+
+void HttpProxyLayer::recordBegin(Commands& out) {
+    if (m_exchange->beginRecorded)
+        return;
+    m_exchange->beginRecorded = true;
+    record::ExchangeBegin begin = makeBegin();
+    const record::ExchangeId id = begin.id;
     out.push_back(command::Record{std::move(begin)});
+    if (m_clientTls) {
+        record::TlsRecord tls = *m_clientTls;
+        tls.id = id;
+        out.push_back(command::Record{std::move(tls)});
+    }
+    if (auto it = m_serverTls.find(m_server); it != m_serverTls.end()) {
+        record::TlsRecord tls = it->second;
+        tls.id = id;
+        out.push_back(command::Record{std::move(tls)});
+    }
 }
 
 void HttpProxyLayer::recordHead(record::Direction direction, int status, const QByteArray& raw,
@@ -328,6 +372,8 @@ QString HttpProxyLayer::openErrorMessage(const event::OpenCompleted& e, int& sta
         return QStringLiteral("%1 is Spyglass's own listening address; refusing to connect "
                               "to itself (that would loop)")
             .arg(what);
+    case OpenError::TlsFailed:
+        return QStringLiteral("TLS with %1 failed: %2").arg(what, e.message);
     case OpenError::Unreachable:
     case OpenError::Other:
     case OpenError::None:

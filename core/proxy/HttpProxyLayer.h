@@ -1,17 +1,28 @@
 #pragma once
 
 #include "Layer.h"
-#include "ProxyConfig.h"
-#include "TunnelLayer.h"
+#include "ProxyContext.h"
 #include "core/http1/RequestReader.h"
 #include "core/http1/RequestTarget.h"
 #include "core/http1/ResponseReader.h"
 #include "core/record/ExchangeIdSource.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 
 namespace spyglass::core::proxy {
+
+// Where an intercepted tunnel's requests go: they arrive in origin-form and
+// are sent to this host:port over the connection the CONNECT opened.
+struct InterceptTarget {
+    QByteArray scheme; // "https" (TLS on both legs) or "http" (plain HTTP in a tunnel)
+    QByteArray host;   // the SNI, or the CONNECT host
+    quint16 port = 0;
+    ConnId server = 0; // already open
+    QString clientAddress;
+    bool insecureUpstream = false; // --insecure-upstream applies
+};
 
 // The first layer of every client connection: reads proxy requests. An
 // absolute-form `http://` request is forwarded (origin-form upstream,
@@ -24,7 +35,10 @@ public:
     static constexpr int kHeaderTimer = 1;
     static constexpr int kKeepAliveTimer = 2;
 
-    HttpProxyLayer(const ProxyConfig& config, record::ExchangeIdSource& ids);
+    explicit HttpProxyLayer(const ProxyContext& context);
+    // Inside an intercepted tunnel; call startIntercepted() before events.
+    HttpProxyLayer(const ProxyContext& context, InterceptTarget target);
+    void startIntercepted(qint64 now, Commands& out);
     void handle(const Event& event, Commands& out) override;
 
 private:
@@ -59,6 +73,8 @@ private:
         qint64 responseBodyBytes = 0;
         QByteArray contentType;
         bool requestHeadRecorded = false;
+        bool upgradeRequested = false; // Upgrade (WebSocket) forwarded
+        bool beginRecorded = false;
         bool responseChunked = false;
     };
 
@@ -92,6 +108,7 @@ private:
     void onUpstreamConnectAnswer(qint64 now, Commands& out);
     void finishExchange(qint64 now, Commands& out);
     void startTunnel(QByteArray fromServer, qint64 now, Commands& out);
+    void startUpgradedRelay(qint64 now, Commands& out);
 
     // Errors answered by Spyglass itself, and connection bookkeeping.
     void respondError(int status, const QString& message, qint64 now, Commands& out,
@@ -104,14 +121,19 @@ private:
     void closeServer(Commands& out);
     void closeAll(Commands& out);
     void report(qint64 now, Commands& out);
+    record::ExchangeBegin makeBegin();
     void recordBegin(Commands& out);
     void recordHead(record::Direction direction, int status, const QByteArray& raw,
                     const QByteArray& forwarded, Commands& out);
     void recordBody(record::Direction direction, const QByteArray& data, bool chunked,
                     Commands& out);
 
+    const ProxyContext& m_context;
     const ProxyConfig& m_config;
     record::ExchangeIdSource& m_ids;
+    std::optional<InterceptTarget> m_intercept;
+    std::optional<record::TlsRecord> m_clientTls;
+    std::map<ConnId, record::TlsRecord> m_serverTls;
     qint64 m_acceptUs = 0;
     State m_state = State::ReadingHead;
     QString m_clientAddress;
@@ -123,6 +145,7 @@ private:
     bool m_headerTimerRunning = false;
     bool m_keepAliveTimerRunning = false;
     bool m_interimResponse = false; // a 1xx is being relayed
+    bool m_pendingUpgrade = false;  // a 101 was relayed; relay bytes next
     int m_upstreamStatus = 0;       // the next proxy's answer to our CONNECT
     QByteArray m_upstreamReason;
 
@@ -137,7 +160,8 @@ private:
     QByteArray m_serverBuffer;
     std::unique_ptr<http1::ResponseReader> m_responseReader;
 
-    std::unique_ptr<TunnelLayer> m_tunnel;
+    // After CONNECT or a 101: the layer everything is delegated to.
+    std::unique_ptr<Layer> m_next;
 };
 
 } // namespace spyglass::core::proxy

@@ -80,7 +80,8 @@ void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 no
     // a 1.0 client ask for keep-alive, but few do it right through proxies.
     ex.closeClientAfter = h.head.versionMinor == 0 || h.head.fields.hasToken("Connection", "close");
 
-    if (!m_config.basicCredentials.isEmpty() &&
+    // Inside an intercepted tunnel the CONNECT was already authenticated.
+    if (!m_intercept && !m_config.basicCredentials.isEmpty() &&
         !proxyCredentialsMatch(h.head.fields, m_config.basicCredentials)) {
         HeaderFields challenge;
         challenge.append("Proxy-Authenticate", R"(Basic realm="Spyglass")");
@@ -98,6 +99,24 @@ void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 no
         return;
     }
     ex.target = *target;
+    if (m_intercept) {
+        if (ex.isConnect) {
+            respondError(400, QStringLiteral("CONNECT inside an intercepted tunnel is not "
+                                             "supported"),
+                         now, out, true);
+            return;
+        }
+        // Requests inside the tunnel go where the tunnel goes, whatever
+        // authority an absolute-form target names.
+        ex.target.form = TargetForm::Origin;
+        ex.target.scheme = m_intercept->scheme;
+        ex.target.host = m_intercept->host;
+        ex.target.port = m_intercept->port;
+        if (target->form == TargetForm::Asterisk)
+            ex.target.pathAndQuery = "*";
+        startForward(now, out);
+        return;
+    }
     if (ex.isConnect) {
         startConnect(now, out);
         return;
@@ -160,7 +179,7 @@ void HttpProxyLayer::openServer(const QByteArray& key, qint64 now, Commands& out
     m_server = m_nextConnId++;
     m_serverKey = key;
     m_responseReader = std::make_unique<ResponseReader>(m_config.limits.http1);
-    if (m_config.upstreamProxy) {
+    if (m_config.upstreamProxy && !m_intercept) {
         out.push_back(command::OpenConnection{m_server, m_config.upstreamProxy->host,
                                               m_config.upstreamProxy->port});
     } else {
@@ -185,8 +204,6 @@ void HttpProxyLayer::startConnect(qint64 now, Commands& out) {
         return;
     }
     ex.timings.connectRequestUs = now;
-    ex.requestHeadRecorded = true;
-    recordHead(record::Direction::Request, 0, ex.request.raw, {}, out);
     openServer(QByteArray(), now, out);
 }
 
@@ -199,30 +216,50 @@ QString HttpProxyLayer::allowedPortsText() const {
 
 void HttpProxyLayer::startForward(qint64 now, Commands& out) {
     Exchange& ex = *m_exchange;
-    ex.summary.mode = ExchangeMode::Forward;
-    const QByteArray authority = formatAuthority(ex.target.host, ex.target.port, 80);
-    ex.summary.target = "http://" + authority + ex.target.pathAndQuery;
+    const quint16 defaultPort = ex.target.scheme == "https" ? 443 : 80;
+    const QByteArray authority = formatAuthority(ex.target.host, ex.target.port, defaultPort);
+    ex.summary.mode = m_intercept ? ExchangeMode::Intercepted : ExchangeMode::Forward;
+    ex.summary.target = ex.target.scheme + "://" + authority + ex.target.pathAndQuery;
 
     RequestHead forwarded;
     forwarded.method = ex.request.method;
     forwarded.versionMinor = 1;
     forwarded.fields = ex.request.fields;
+    // RFC 9110 §7.8: Upgrade is hop-by-hop, so a proxy that relays the switch
+    // re-sends it as its own: "Connection: Upgrade" plus the same Upgrade.
+    const auto upgrade = ex.request.fields.value("Upgrade");
+    ex.upgradeRequested = upgrade && ex.request.versionMinor >= 1 &&
+                          ex.request.fields.hasToken("Connection", "upgrade");
     stripHopByHopFields(forwarded.fields);
-    // RFC 9110 §7.2: "When a proxy receives a request with an absolute-form of
-    // request-target, the proxy MUST ignore the received Host header field (if
-    // any) and instead replace it with the host information of the
-    // request-target."
-    forwarded.fields.set("Host", authority);
+    if (ex.upgradeRequested) {
+        forwarded.fields.append("Connection", "Upgrade");
+        forwarded.fields.append("Upgrade", *upgrade);
+    }
     QByteArray key;
-    if (m_config.upstreamProxy) {
-        forwarded.target = ex.summary.target; // absolute-form to the next proxy
-        if (!m_config.upstreamProxy->basicCredentials.isEmpty())
-            forwarded.fields.append("Proxy-Authorization",
-                                    basicAuthorization(m_config.upstreamProxy->basicCredentials));
-        key = QByteArrayLiteral("upstream-proxy");
-    } else {
+    if (m_intercept) {
+        // Inside a tunnel Host is the client's own, end to end; only an
+        // HTTP/1.0 request without one gets it from the tunnel's target.
+        if (!forwarded.fields.contains("Host"))
+            forwarded.fields.append("Host", authority);
         forwarded.target = ex.target.pathAndQuery;
-        key = authority;
+        key = formatAuthority(ex.target.host, ex.target.port);
+    } else {
+        // RFC 9110 §7.2: "When a proxy receives a request with an absolute-form
+        // of request-target, the proxy MUST ignore the received Host header
+        // field (if any) and instead replace it with the host information of
+        // the request-target."
+        forwarded.fields.set("Host", authority);
+        if (m_config.upstreamProxy) {
+            forwarded.target = ex.summary.target; // absolute-form to the next proxy
+            if (!m_config.upstreamProxy->basicCredentials.isEmpty())
+                forwarded.fields.append(
+                    "Proxy-Authorization",
+                    basicAuthorization(m_config.upstreamProxy->basicCredentials));
+            key = QByteArrayLiteral("upstream-proxy");
+        } else {
+            forwarded.target = ex.target.pathAndQuery;
+            key = authority;
+        }
     }
     const QByteArray head = serializeRequestHead(forwarded);
     ex.requestHeadRecorded = true;

@@ -1,6 +1,8 @@
 // HttpProxyLayer, response side: server answers relayed to the client, and
 // the hand-over to a tunnel after CONNECT.
+#include "ConnectDecisionLayer.h"
 #include "HopByHop.h"
+#include "TunnelLayer.h"
 #include "HttpProxyLayer.h"
 #include "Overloaded.h"
 #include "core/http1/Serializer.h"
@@ -117,9 +119,27 @@ void HttpProxyLayer::onResponseHead(const HeadReceived<ResponseHead>& h, qint64 
     Exchange& ex = *m_exchange;
     const int status = h.head.status;
     const bool clientIs11 = ex.request.versionMinor >= 1;
+    if (status == 101 && ex.upgradeRequested) {
+        ResponseHead switching;
+        switching.versionMinor = 1;
+        switching.status = 101;
+        switching.reason = h.head.reason;
+        switching.fields = h.head.fields;
+        const QByteArray protocol = h.head.fields.value("Upgrade").value_or(QByteArray());
+        stripHopByHopFields(switching.fields);
+        switching.fields.append("Connection", "Upgrade");
+        switching.fields.append("Upgrade", protocol);
+        const QByteArray head = serializeResponseHead(switching);
+        recordHead(record::Direction::Response, 101, h.head.raw, head, out);
+        ex.summary.status = 101;
+        ex.summary.bytesDown += head.size();
+        ex.responseHeadSent = true;
+        out.push_back(command::SendData{kClientConn, head});
+        m_pendingUpgrade = true; // switch once the reader reports the message complete
+        return;
+    }
     if (status == 101) {
-        // We strip Upgrade from forwarded requests, so a switch is a protocol
-        // violation by the server.
+        // A switch nobody asked for is a protocol violation by the server.
         closeServer(out);
         respondError(502,
                      QStringLiteral("the server switched protocols (101) although no "
@@ -185,6 +205,11 @@ void HttpProxyLayer::onResponseHead(const HeadReceived<ResponseHead>& h, qint64 
 }
 
 void HttpProxyLayer::onResponseComplete(const HeaderFields& trailers, qint64 now, Commands& out) {
+    if (m_pendingUpgrade) {
+        m_pendingUpgrade = false;
+        startUpgradedRelay(now, out);
+        return;
+    }
     if (m_interimResponse) {
         m_interimResponse = false; // the final response follows on the same reader
         return;
@@ -262,19 +287,62 @@ void HttpProxyLayer::startTunnel(QByteArray fromServer, qint64 now, Commands& ou
     out.push_back(command::SendData{
         kClientConn, QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n")});
     ex.summary.status = 200;
-    recordBegin(out);
-    ex.timings.acceptUs = m_acceptUs;
-    m_tunnel = std::make_unique<TunnelLayer>(m_server, m_config.limits, ex.summary, ex.id,
-                                             ex.timings);
+    ConnectContext connect;
+    connect.begin = makeBegin();
+    connect.summary = ex.summary;
+    connect.timings = ex.timings;
+    connect.host = ex.target.host;
+    connect.port = ex.target.port;
+    connect.server = m_server;
+    connect.clientAddress = m_clientAddress;
+    connect.requestHead = ex.request.raw;
     m_exchange.reset();
     m_state = State::Tunnel;
     if (!m_clientReading) {
         m_clientReading = true;
         out.push_back(command::SetReading{kClientConn, true});
     }
-    m_tunnel->start(now, std::exchange(m_clientBuffer, {}), std::move(fromServer), out);
+    QByteArray fromClient = std::exchange(m_clientBuffer, {});
+    if (ConnectDecisionLayer::needed(m_context)) {
+        auto decision = std::make_unique<ConnectDecisionLayer>(m_context, std::move(connect));
+        ConnectDecisionLayer* raw = decision.get();
+        m_next = std::move(decision);
+        raw->start(now, std::move(fromClient), std::move(fromServer), out);
+    } else {
+        // No include rule: nothing to decide, the tunnel starts at once.
+        out.push_back(command::Record{connect.begin});
+        out.push_back(command::Record{record::HeadRecord{
+            connect.begin.id, record::Direction::Request, 0, connect.requestHead, {}}});
+        auto tunnel = std::make_unique<TunnelLayer>(
+            connect.server, m_config.limits, connect.summary, connect.begin.id,
+            connect.timings, QStringLiteral("blind tunnel: no intercept rule"));
+        TunnelLayer* raw = tunnel.get();
+        m_next = std::move(tunnel);
+        raw->start(now, std::move(fromClient), std::move(fromServer), out);
+    }
     if (m_clientEof)
-        m_tunnel->handle(Event{now, event::PeerClosed{kClientConn}}, out);
+        m_next->handle(Event{now, event::PeerClosed{kClientConn}}, out);
+}
+
+// RFC 9110 §7.8: after 101 (Switching Protocols) the connection speaks the
+// new protocol; we relay its bytes both ways and record their count.
+void HttpProxyLayer::startUpgradedRelay(qint64 now, Commands& out) {
+    Exchange& ex = *m_exchange;
+    ex.timings.responseStartUs = now;
+    auto relay = std::make_unique<TunnelLayer>(m_server, m_config.limits, ex.summary, ex.id,
+                                               ex.timings,
+                                               QStringLiteral("upgraded (101): bytes relayed"));
+    TunnelLayer* raw = relay.get();
+    m_exchange.reset();
+    m_state = State::Tunnel;
+    if (!m_clientReading) {
+        m_clientReading = true;
+        out.push_back(command::SetReading{kClientConn, true});
+    }
+    m_next = std::move(relay);
+    raw->start(now, std::exchange(m_clientBuffer, {}), std::exchange(m_serverBuffer, {}), out);
+    if (m_clientEof)
+        m_next->handle(Event{now, event::PeerClosed{kClientConn}}, out);
 }
 
 } // namespace spyglass::core::proxy

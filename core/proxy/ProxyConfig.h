@@ -1,9 +1,11 @@
 #pragma once
 
+#include "InterceptRules.h"
 #include "core/http1/Http1Limits.h"
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 #include <optional>
 #include <set>
 
@@ -40,6 +42,28 @@ struct ProxyLimits {
     qsizetype pipelineBufferLimit = 128 * 1024;
 };
 
+// Which CONNECT tunnels are intercepted (MITM) and how the server leg is
+// verified. Default: no include pattern, so every tunnel stays blind.
+struct InterceptConfig {
+    InterceptRules rules;
+    // --insecure-upstream: hosts whose certificate errors are ignored (off by
+    // default; shown on every exchange it applies to).
+    std::vector<InterceptPattern> insecureUpstream;
+    QStringList upstreamCaFiles; // --upstream-ca, on top of the system store
+    // Tunnel a host blindly for a while after its client rejected our
+    // certificate (pinning, or the CA is not trusted).
+    bool passthroughOnReject = true;
+    QString keyLogFile; // SSLKEYLOGFILE
+
+    [[nodiscard]] bool isInsecure(QByteArrayView host, quint16 port) const {
+        for (const auto& pattern : insecureUpstream) {
+            if (pattern.matches(host, port))
+                return true;
+        }
+        return false;
+    }
+};
+
 struct ProxyConfig {
     QString listenHost = QStringLiteral("127.0.0.1");
     quint16 listenPort = 8080;
@@ -50,6 +74,7 @@ struct ProxyConfig {
     bool allowAnyConnectPort = false;
     QByteArray basicCredentials; // "user:pass" for --auth, empty = no auth
     std::optional<UpstreamProxy> upstreamProxy;
+    InterceptConfig intercept;
     ProxyLimits limits;
 
     [[nodiscard]] bool connectPortAllowed(quint16 port) const {

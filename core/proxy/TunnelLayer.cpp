@@ -3,14 +3,13 @@
 namespace spyglass::core::proxy {
 
 TunnelLayer::TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary,
-                         record::ExchangeId id, record::Timings timings)
+                         record::ExchangeId id, record::Timings timings, QString note)
     : m_server(server)
     , m_limits(limits)
     , m_summary(std::move(summary))
     , m_id(id)
-    , m_timings(timings) {
-    m_summary.mode = ExchangeMode::Tunnel;
-}
+    , m_timings(timings)
+    , m_note(std::move(note)) {}
 
 void TunnelLayer::start(qint64 /*nowUs*/, QByteArray fromClient, QByteArray fromServer,
                         Commands& out) {
@@ -83,7 +82,7 @@ void TunnelLayer::finish(qint64 nowUs, const QString& error, Commands& out) {
         end.requestWireBytes = m_summary.bytesUp;
         end.responseWireBytes = m_summary.bytesDown;
         end.error = error;
-        end.note = QStringLiteral("blind tunnel: bytes relayed untouched");
+        end.note = m_note;
         out.push_back(command::Record{std::move(end)});
     }
     out.push_back(command::CloseConnection{m_server});

@@ -20,8 +20,10 @@ public:
 
     // `summary` is the CONNECT's record so far (start time, client, target);
     // the layer completes it when the tunnel closes.
+    // `id` != 0: the tunnel ends the record `id` (its begin was emitted by
+    // whoever started it) with byte counts, duration and `note`.
     TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary,
-                record::ExchangeId id = 0, record::Timings timings = {});
+                record::ExchangeId id = 0, record::Timings timings = {}, QString note = {});
 
     // Called once when the tunnel starts: relays bytes that arrived with the
     // CONNECT head (e.g. a ClientHello sent early) and bytes the upstream
@@ -42,6 +44,7 @@ private:
     ExchangeSummary m_summary;
     record::ExchangeId m_id;
     record::Timings m_timings;
+    QString m_note;
     bool m_clientEof = false;
     bool m_serverEof = false;
     bool m_done = false;
