@@ -70,6 +70,29 @@ void ProxyOptions::addTo(QCommandLineParser& parser) {
         {QStringLiteral("tunnel-idle-timeout"),
          QStringLiteral("Seconds a CONNECT tunnel may stay silent (default 600)."),
          QStringLiteral("SECONDS")},
+        {QStringLiteral("intercept"),
+         QStringLiteral("Intercept (decrypt and record) HTTPS to hosts matching PATTERN: "
+                        "example.com, *.example.com, api.example.com:8443, or * for all "
+                        "(repeatable). Other tunnels stay blind."),
+         QStringLiteral("PATTERN")},
+        {QStringLiteral("no-intercept"),
+         QStringLiteral("Never intercept hosts matching PATTERN (repeatable; wins over "
+                        "--intercept)."),
+         QStringLiteral("PATTERN")},
+        {QStringLiteral("insecure-upstream"),
+         QStringLiteral("Accept invalid server certificates for hosts matching PATTERN when "
+                        "intercepting (repeatable; off by default)."),
+         QStringLiteral("PATTERN")},
+        {QStringLiteral("upstream-ca"),
+         QStringLiteral("Also trust the CA certificates in this PEM file when verifying "
+                        "intercepted servers (repeatable)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("no-passthrough-on-reject"),
+         QStringLiteral("Keep intercepting a host even after its client rejected the Spyglass "
+                        "certificate (default: tunnel it blindly for 10 minutes).")},
+        {QStringLiteral("ca-dir"),
+         QStringLiteral("Directory of the Spyglass root CA (default: the app data dir)."),
+         QStringLiteral("DIR")},
     });
 }
 
@@ -149,6 +172,33 @@ std::optional<ProxyConfig> ProxyOptions::toConfig(const QCommandLineParser& pars
         }
         config.limits.maxConnections = n;
     }
+    auto& intercept = config.intercept;
+    for (const QString& pattern : parser.values(QStringLiteral("intercept"))) {
+        QString why;
+        if (!intercept.rules.addInclude(pattern, &why)) {
+            *error = QStringLiteral("--intercept: ") + why;
+            return std::nullopt;
+        }
+    }
+    for (const QString& pattern : parser.values(QStringLiteral("no-intercept"))) {
+        QString why;
+        if (!intercept.rules.addExclude(pattern, &why)) {
+            *error = QStringLiteral("--no-intercept: ") + why;
+            return std::nullopt;
+        }
+    }
+    for (const QString& text : parser.values(QStringLiteral("insecure-upstream"))) {
+        QString why;
+        auto pattern = core::proxy::InterceptPattern::parse(text, &why);
+        if (!pattern) {
+            *error = QStringLiteral("--insecure-upstream: ") + why;
+            return std::nullopt;
+        }
+        intercept.insecureUpstream.push_back(*pattern);
+    }
+    intercept.upstreamCaFiles = parser.values(QStringLiteral("upstream-ca"));
+    intercept.passthroughOnReject = !parser.isSet(QStringLiteral("no-passthrough-on-reject"));
+    intercept.keyLogFile = qEnvironmentVariable("SSLKEYLOGFILE");
     auto& limits = config.limits;
     if (!parseSeconds(parser, QStringLiteral("connect-timeout"), &limits.connectTimeoutMs, error) ||
         !parseSeconds(parser, QStringLiteral("header-timeout"), &limits.headerTimeoutMs, error) ||

@@ -47,8 +47,9 @@ void ClientTlsLayer::handle(const Event& event, Commands& out) {
         closed && closed->conn == kClientConn && !m_tls->isHandshakeDone()) {
         // "or closes during it": a client that hangs up instead of answering
         // our certificate usually did not like it.
-        failHandshake(event.nowUs, QStringLiteral("the client closed the connection during "
-                                                  "the TLS handshake"),
+        failHandshake(event.nowUs,
+                      QStringLiteral("the client closed the connection during "
+                                     "the TLS handshake"),
                       true, out);
         return;
     }
@@ -73,8 +74,7 @@ void ClientTlsLayer::onCiphertext(qint64 now, const QByteArray& data, Commands& 
             return;
         m_connect.timings.clientTlsDoneUs = now;
         recordConnect(now, QString(), out);
-        deliver(Event{now, event::TlsEstablished{kClientConn,
-                                                 m_tls->info(record::TlsLeg::Client)}},
+        deliver(Event{now, event::TlsEstablished{kClientConn, m_tls->info(record::TlsLeg::Client)}},
                 out);
     }
     QByteArray plain;
@@ -99,16 +99,16 @@ void ClientTlsLayer::deliver(const Event& event, Commands& out) {
 
 void ClientTlsLayer::translate(Commands& childOut, Commands& out) {
     for (Command& command : childOut) {
-        if (auto* send = std::get_if<command::SendData>(&command); send && send->conn == kClientConn) {
+        if (auto* send = std::get_if<command::SendData>(&command);
+            send && send->conn == kClientConn) {
             m_tls->write(send->data);
             flush(out);
             continue;
         }
-        const bool endsClient =
-            (std::holds_alternative<command::ShutdownWrite>(command) &&
-             std::get<command::ShutdownWrite>(command).conn == kClientConn) ||
-            (std::holds_alternative<command::CloseConnection>(command) &&
-             std::get<command::CloseConnection>(command).conn == kClientConn);
+        const bool endsClient = (std::holds_alternative<command::ShutdownWrite>(command) &&
+                                 std::get<command::ShutdownWrite>(command).conn == kClientConn) ||
+                                (std::holds_alternative<command::CloseConnection>(command) &&
+                                 std::get<command::CloseConnection>(command).conn == kClientConn);
         if (endsClient) {
             m_tls->shutdown();
             flush(out);

@@ -17,8 +17,8 @@ namespace spyglass::core::proxy {
 class ClientTlsLayer final : public Layer {
 public:
     struct Context {
-        QByteArray host;          // what the leaf was minted for
-        ExchangeSummary summary;  // the CONNECT's, for a failure report
+        QByteArray host;         // what the leaf was minted for
+        ExchangeSummary summary; // the CONNECT's, for a failure report
         record::ExchangeBegin begin;
         record::Timings timings;
         QByteArray requestHead;

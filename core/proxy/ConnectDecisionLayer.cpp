@@ -39,7 +39,9 @@ ConnectDecisionLayer::ConnectDecisionLayer(const ProxyContext& context, ConnectC
 
 ConnectDecisionLayer::~ConnectDecisionLayer() = default;
 
-bool ConnectDecisionLayer::needed(const ProxyContext& context) { return context.canIntercept(); }
+bool ConnectDecisionLayer::needed(const ProxyContext& context) {
+    return context.canIntercept();
+}
 
 void ConnectDecisionLayer::start(qint64 now, QByteArray fromClient, QByteArray fromServer,
                                  Commands& out) {
@@ -108,8 +110,8 @@ void ConnectDecisionLayer::tryDecide(qint64 now, Commands& out) {
                         out);
             return;
         }
-        const bool offersHttp11 = hello.info.alpn.isEmpty() ||
-                                  hello.info.alpn.contains(QByteArrayLiteral("http/1.1"));
+        const bool offersHttp11 =
+            hello.info.alpn.isEmpty() || hello.info.alpn.contains(QByteArrayLiteral("http/1.1"));
         startMitm(now, hello.info.sni, !offersHttp11, out);
         return;
     }
@@ -133,9 +135,9 @@ void ConnectDecisionLayer::handOver(std::unique_ptr<Layer> next, qint64 now, Com
 void ConnectDecisionLayer::startTunnel(qint64 now, const QString& note, Commands& out) {
     if (m_next)
         return;
-    auto tunnel = std::make_unique<TunnelLayer>(m_connect.server, m_context.config.limits,
-                                                m_connect.summary, m_connect.begin.id,
-                                                m_connect.timings, note);
+    auto tunnel =
+        std::make_unique<TunnelLayer>(m_connect.server, m_context.config.limits, m_connect.summary,
+                                      m_connect.begin.id, m_connect.timings, note);
     out.push_back(command::Record{m_connect.begin});
     out.push_back(command::Record{record::HeadRecord{
         m_connect.begin.id, record::Direction::Request, 0, m_connect.requestHead, {}}});
@@ -153,8 +155,7 @@ void ConnectDecisionLayer::startPlainHttp(qint64 now, Commands& out) {
     HttpProxyLayer* raw = http.get();
     m_next = std::move(http);
     raw->startIntercepted(now, out);
-    raw->handle(Event{now, event::DataReceived{kClientConn, std::exchange(m_fromClient, {})}},
-                out);
+    raw->handle(Event{now, event::DataReceived{kClientConn, std::exchange(m_fromClient, {})}}, out);
     if (m_clientEof)
         raw->handle(Event{now, event::PeerClosed{kClientConn}}, out);
 }
@@ -186,16 +187,16 @@ void ConnectDecisionLayer::startMitm(qint64 now, const QByteArray& sni, bool onl
         return std::make_unique<tls::TlsConnection>(ssl, tls::TlsConnection::Role::Client);
     };
 
-    InterceptTarget target{"https", host, m_connect.port, m_connect.server,
-                           m_connect.clientAddress, insecure};
+    InterceptTarget target{"https", host, m_connect.port, m_connect.server, m_connect.clientAddress,
+                           insecure};
     auto http = std::make_unique<HttpProxyLayer>(m_context, target);
     HttpProxyLayer* httpRaw = http.get();
     auto serverTls =
         std::make_unique<ServerTlsLayer>(factory, verifyHost, insecure, std::move(http));
     ServerTlsLayer* serverRaw = serverTls.get();
 
-    ClientTlsLayer::Context ctx{host, m_connect.summary, m_connect.begin, m_connect.timings,
-                                m_connect.requestHead, onlyH2};
+    ClientTlsLayer::Context ctx{
+        host, m_connect.summary, m_connect.begin, m_connect.timings, m_connect.requestHead, onlyH2};
     auto clientTls = std::make_unique<ClientTlsLayer>(
         m_context, ctx,
         std::make_unique<tls::TlsConnection>(clientSide, tls::TlsConnection::Role::Server),

@@ -49,9 +49,9 @@ struct TlsEstablished {
 };
 } // namespace event
 
-using EventKind = std::variant<event::Start, event::DataReceived, event::PeerClosed,
-                               event::ConnectionFailed, event::OpenCompleted, event::TimerFired,
-                               event::TlsEstablished>;
+using EventKind =
+    std::variant<event::Start, event::DataReceived, event::PeerClosed, event::ConnectionFailed,
+                 event::OpenCompleted, event::TimerFired, event::TlsEstablished>;
 
 // Layers have no clock: the driver stamps every event with the wall-clock time.
 struct Event {

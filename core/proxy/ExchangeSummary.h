@@ -20,6 +20,7 @@ struct ExchangeSummary {
     qint64 bytesDown = 0;
     ExchangeMode mode = ExchangeMode::Forward;
     QString error;
+    QString note; // e.g. that --insecure-upstream applied
 };
 
 // Receives summaries from the proxy's I/O thread. Implementations must not

@@ -225,7 +225,7 @@ record::ExchangeBegin HttpProxyLayer::makeBegin() {
     record::ExchangeBegin begin;
     begin.id = ex.id;
     begin.startUs = ex.summary.startUs;
-    begin.mode = ex.isConnect     ? record::Mode::Tunnel
+    begin.mode = ex.isConnect  ? record::Mode::Tunnel
                  : m_intercept ? record::Mode::Intercepted
                                : record::Mode::Forward;
     begin.client = m_clientAddress;
@@ -261,17 +261,16 @@ void HttpProxyLayer::recordBegin(Commands& out) {
 void HttpProxyLayer::recordHead(record::Direction direction, int status, const QByteArray& raw,
                                 const QByteArray& forwarded, Commands& out) {
     recordBegin(out);
-    out.push_back(command::Record{record::HeadRecord{m_exchange->id, direction, status, raw,
-                                                     forwarded}});
+    out.push_back(
+        command::Record{record::HeadRecord{m_exchange->id, direction, status, raw, forwarded}});
 }
 
-void HttpProxyLayer::recordBody(record::Direction direction, const QByteArray& data,
-                                bool chunked, Commands& out) {
+void HttpProxyLayer::recordBody(record::Direction direction, const QByteArray& data, bool chunked,
+                                Commands& out) {
     recordBegin(out);
     (direction == record::Direction::Request ? m_exchange->requestBodyBytes
                                              : m_exchange->responseBodyBytes) += data.size();
-    out.push_back(
-        command::Record{record::BodyChunk{m_exchange->id, direction, data, chunked}});
+    out.push_back(command::Record{record::BodyChunk{m_exchange->id, direction, data, chunked}});
 }
 
 void HttpProxyLayer::closeServer(Commands& out) {
@@ -328,8 +327,8 @@ void HttpProxyLayer::respondError(int status, const QString& message, qint64 now
         recordHead(record::Direction::Request, 0, ex.request.raw, {}, out);
     }
     const qsizetype headEnd = response.indexOf("\r\n\r\n") + 4;
-    recordHead(record::Direction::Response, status, response.left(headEnd),
-               response.left(headEnd), out);
+    recordHead(record::Direction::Response, status, response.left(headEnd), response.left(headEnd),
+               out);
     recordBody(record::Direction::Response, response.mid(headEnd), false, out);
     ex.contentType = "text/plain; charset=utf-8";
     ex.summary.status = status;

@@ -101,8 +101,9 @@ void HttpProxyLayer::onRequestHead(const HeadReceived<RequestHead>& h, qint64 no
     ex.target = *target;
     if (m_intercept) {
         if (ex.isConnect) {
-            respondError(400, QStringLiteral("CONNECT inside an intercepted tunnel is not "
-                                             "supported"),
+            respondError(400,
+                         QStringLiteral("CONNECT inside an intercepted tunnel is not "
+                                        "supported"),
                          now, out, true);
             return;
         }
@@ -219,6 +220,8 @@ void HttpProxyLayer::startForward(qint64 now, Commands& out) {
     const quint16 defaultPort = ex.target.scheme == "https" ? 443 : 80;
     const QByteArray authority = formatAuthority(ex.target.host, ex.target.port, defaultPort);
     ex.summary.mode = m_intercept ? ExchangeMode::Intercepted : ExchangeMode::Forward;
+    if (m_intercept && m_intercept->insecureUpstream)
+        ex.summary.note = QStringLiteral("server certificate not verified (--insecure-upstream)");
     ex.summary.target = ex.target.scheme + "://" + authority + ex.target.pathAndQuery;
 
     RequestHead forwarded;

@@ -2,9 +2,9 @@
 // the hand-over to a tunnel after CONNECT.
 #include "ConnectDecisionLayer.h"
 #include "HopByHop.h"
-#include "TunnelLayer.h"
 #include "HttpProxyLayer.h"
 #include "Overloaded.h"
+#include "TunnelLayer.h"
 #include "core/http1/Serializer.h"
 
 namespace spyglass::core::proxy {
@@ -96,8 +96,7 @@ void HttpProxyLayer::onResponseEvent(const ResponseEvent& ev, qint64 now, Comman
                        Exchange& ex = *m_exchange;
                        if (m_interimResponse)
                            return;
-                       recordBody(record::Direction::Response, b.data,
-                                  ex.responseChunked, out);
+                       recordBody(record::Direction::Response, b.data, ex.responseChunked, out);
                        const QByteArray data = ex.chunkedToClient ? encodeChunk(b.data) : b.data;
                        ex.summary.bytesDown += data.size();
                        out.push_back(command::SendData{kClientConn, data});
@@ -314,8 +313,8 @@ void HttpProxyLayer::startTunnel(QByteArray fromServer, qint64 now, Commands& ou
         out.push_back(command::Record{record::HeadRecord{
             connect.begin.id, record::Direction::Request, 0, connect.requestHead, {}}});
         auto tunnel = std::make_unique<TunnelLayer>(
-            connect.server, m_config.limits, connect.summary, connect.begin.id,
-            connect.timings, QStringLiteral("blind tunnel: no intercept rule"));
+            connect.server, m_config.limits, connect.summary, connect.begin.id, connect.timings,
+            QStringLiteral("blind tunnel: no intercept rule"));
         TunnelLayer* raw = tunnel.get();
         m_next = std::move(tunnel);
         raw->start(now, std::move(fromClient), std::move(fromServer), out);
@@ -329,9 +328,9 @@ void HttpProxyLayer::startTunnel(QByteArray fromServer, qint64 now, Commands& ou
 void HttpProxyLayer::startUpgradedRelay(qint64 now, Commands& out) {
     Exchange& ex = *m_exchange;
     ex.timings.responseStartUs = now;
-    auto relay = std::make_unique<TunnelLayer>(m_server, m_config.limits, ex.summary, ex.id,
-                                               ex.timings,
-                                               QStringLiteral("upgraded (101): bytes relayed"));
+    auto relay =
+        std::make_unique<TunnelLayer>(m_server, m_config.limits, ex.summary, ex.id, ex.timings,
+                                      QStringLiteral("upgraded (101): bytes relayed"));
     TunnelLayer* raw = relay.get();
     m_exchange.reset();
     m_state = State::Tunnel;

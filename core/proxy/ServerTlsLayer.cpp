@@ -65,8 +65,8 @@ void ServerTlsLayer::onCiphertext(ConnId conn, Leg& leg, qint64 now, const QByte
         const auto progress = leg.tls->handshake();
         flush(conn, leg, out);
         if (progress == tls::TlsConnection::Progress::Failed) {
-            QString reason = tls::describeUpstreamFailure(leg.tls->ssl(), leg.tls->failure(),
-                                                          m_verifyHost);
+            QString reason =
+                tls::describeUpstreamFailure(leg.tls->ssl(), leg.tls->failure(), m_verifyHost);
             if (!m_insecure && SSL_get_verify_result(leg.tls->ssl()) != X509_V_OK)
                 reason += QStringLiteral(". To connect anyway, start Spyglass with "
                                          "--insecure-upstream %1")

@@ -31,11 +31,10 @@ private:
         std::unique_ptr<tls::TlsConnection> tls;
         bool openedByChild = false; // answer with OpenCompleted when done
         bool eofDelivered = false;
-        QByteArray pendingPlain;    // written by the child before the handshake ended
+        QByteArray pendingPlain; // written by the child before the handshake ended
     };
 
-    void onCiphertext(ConnId conn, Leg& leg, qint64 now, const QByteArray& data,
-                      Commands& out);
+    void onCiphertext(ConnId conn, Leg& leg, qint64 now, const QByteArray& data, Commands& out);
     void beginHandshake(ConnId conn, bool openedByChild, Commands& out);
     void failLeg(ConnId conn, qint64 now, const QString& reason, Commands& out);
     void deliver(const Event& event, Commands& out);

@@ -22,7 +22,9 @@ TlsConnection::TlsConnection(SSL* ssl, Role role)
         SSL_set_connect_state(m_ssl);
 }
 
-TlsConnection::~TlsConnection() { SSL_free(m_ssl); }
+TlsConnection::~TlsConnection() {
+    SSL_free(m_ssl);
+}
 
 void TlsConnection::feed(QByteArrayView ciphertext) {
     if (!ciphertext.isEmpty())

@@ -5,7 +5,6 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
-
 #include <openssl/ssl.h>
 
 namespace spyglass::core::tls {

@@ -1,9 +1,7 @@
 #include "TlsContexts.h"
 
 #include <QFile>
-
 #include <cstring>
-
 #include <openssl/err.h>
 
 namespace spyglass::core::tls {
@@ -14,8 +12,8 @@ namespace {
 // supports none of them it "MUST respond with a fatal no_application_protocol
 // alert". We speak HTTP/1.1 only (HTTP/2 comes later), so a client offering
 // only h2 fails cleanly here and the failure is recorded as such.
-int selectAlpn(SSL*, const unsigned char** out, unsigned char* outLength,
-               const unsigned char* in, unsigned int inLength, void*) {
+int selectAlpn(SSL*, const unsigned char** out, unsigned char* outLength, const unsigned char* in,
+               unsigned int inLength, void*) {
     static const unsigned char kHttp11[] = {'h', 't', 't', 'p', '/', '1', '.', '1'};
     for (unsigned int i = 0; i < inLength;) {
         const unsigned int length = in[i];
@@ -76,8 +74,8 @@ std::unique_ptr<TlsContexts> TlsContexts::create(const Options& options, QString
             return nullptr;
         }
         for (const QString& file : options.extraCaFiles) {
-            if (SSL_CTX_load_verify_locations(ctx, QFile::encodeName(file).constData(),
-                                              nullptr) != 1) {
+            if (SSL_CTX_load_verify_locations(ctx, QFile::encodeName(file).constData(), nullptr) !=
+                1) {
                 *error = QStringLiteral("cannot load the CA file %1 (--upstream-ca): %2")
                              .arg(file, takeOpenSslError());
                 return nullptr;

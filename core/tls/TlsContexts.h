@@ -3,7 +3,6 @@
 #include <QMutex>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 #include <openssl/ssl.h>
 

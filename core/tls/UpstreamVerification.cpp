@@ -1,7 +1,6 @@
 #include "UpstreamVerification.h"
 
 #include <QHostAddress>
-
 #include <openssl/x509v3.h>
 
 namespace spyglass::core::tls {

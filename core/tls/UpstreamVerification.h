@@ -2,7 +2,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <openssl/ssl.h>
 
 namespace spyglass::core::tls {

@@ -34,7 +34,9 @@ inline QString describe(const Command& command) {
                 return QStringLiteral("close %1").arg(c.conn);
             },
             [](const command::SetReading& c) {
-                return QStringLiteral("reading %1 %2").arg(c.conn).arg(c.enabled ? "on" : "off");
+                return QStringLiteral("reading %1 %2")
+                    .arg(c.conn)
+                    .arg(c.enabled ? QLatin1StringView("on") : QLatin1StringView("off"));
             },
             [](const command::StartTimer& c) {
                 return QStringLiteral("timer %1 %2").arg(c.timer).arg(c.msec);

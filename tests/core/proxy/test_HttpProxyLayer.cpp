@@ -1,3 +1,6 @@
+// Readable string literals in playbooks: QString from literals only.
+#undef QT_NO_CAST_FROM_ASCII
+#define QT_RESTRICTED_CAST_FROM_ASCII
 #include "Playbook.h"
 #include "core/proxy/HttpProxyLayer.h"
 
@@ -8,7 +11,7 @@ using spyglass::core::proxy::testing::Playbook;
 
 namespace {
 
-constexpr auto kEstablished = "send 0 HTTP/1.1 200 Connection established\\r\\n\\r\\n";
+const char kEstablished[] = "send 0 HTTP/1.1 200 Connection established\\r\\n\\r\\n";
 
 ProxyConfig baseConfig() {
     ProxyConfig c;
@@ -35,9 +38,13 @@ private Q_SLOTS:
     void startArmsTheHeaderDeadline() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
-        QCOMPARE(pb << event::Start{"127.0.0.1:5000"}, QStringList{"timer 1 30000"});
+        {
+            const QStringList got = pb << event::Start{"127.0.0.1:5000"};
+            QCOMPARE(got, (QStringList{"timer 1 30000"}));
+        }
     }
 
     // CONNECT opens upstream first, then answers 200 without framing fields,
@@ -45,22 +52,31 @@ private Q_SLOTS:
     void connectOpensUpstreamThenTunnels() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"127.0.0.1:5000"};
-        QCOMPARE(pb << event::DataReceived{0, "CONNECT example.com:443 HTTP/1.1\r\nHost: "
-                                              "example.com:443\r\n\r\nHELLO"},
-                 (QStringList{"cancel 1", "open 1 example.com:443"}));
-        QCOMPARE(pb << event::OpenCompleted{1},
-                 (QStringList{kEstablished, "timer 100 600000", "send 1 HELLO"}));
-        QCOMPARE(pb << event::DataReceived{1, "server bytes"},
-                 (QStringList{"send 0 server bytes", "timer 100 600000"}));
+        {
+            const QStringList got =
+                pb << event::DataReceived{0, "CONNECT example.com:443 HTTP/1.1\r\nHost: "
+                                             "example.com:443\r\n\r\nHELLO"};
+            QCOMPARE(got, (QStringList{"cancel 1", "open 1 example.com:443"}));
+        }
+        {
+            const QStringList got = pb << event::OpenCompleted{1};
+            QCOMPARE(got, (QStringList{kEstablished, "timer 100 600000", "send 1 HELLO"}));
+        }
+        {
+            const QStringList got = pb << event::DataReceived{1, "server bytes"};
+            QCOMPARE(got, (QStringList{"send 0 server bytes", "timer 100 600000"}));
+        }
     }
 
     void connectToDisallowedPortIs403AndNamesTheFix() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         const auto out =
@@ -85,7 +101,8 @@ private Q_SLOTS:
         QFETCH(QString, status);
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "CONNECT example.com:443 HTTP/1.1\r\nHost: x\r\n\r\n"};
@@ -98,25 +115,35 @@ private Q_SLOTS:
     void forwardRewritesHeadAndRelaysResponse() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
-        QCOMPARE(pb << event::DataReceived{0, "GET http://Origin.test:8081/a?b=1 HTTP/1.1\r\n"
-                                              "Host: wrong\r\nConnection: keep-alive, X-Hop\r\n"
-                                              "X-Hop: 1\r\nProxy-Connection: keep-alive\r\n"
-                                              "Keep-Alive: 5\r\nTE: trailers\r\n"
-                                              "Proxy-Authorization: Basic eA==\r\n"
-                                              "Accept: */*\r\n\r\n"},
-                 (QStringList{"cancel 1", "open 1 origin.test:8081"}));
-        QCOMPARE(pb << event::OpenCompleted{1},
-                 (QStringList{"send 1 GET /a?b=1 HTTP/1.1\\r\\nHost: origin.test:8081\\r\\n"
-                              "Accept: */*\\r\\n\\r\\n"}));
-        QCOMPARE(
-            pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
-                                         "Keep-Alive: timeout=5\r\n\r\nhi"},
-            (QStringList{"send 0 HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\n", "send 0 hi",
-                         "report GET http://origin.test:8081/a?b=1 200 up=60 down=40",
-                         "timer 2 60000"}));
+        {
+            const QStringList got =
+                pb << event::DataReceived{0, "GET http://Origin.test:8081/a?b=1 HTTP/1.1\r\n"
+                                             "Host: wrong\r\nConnection: keep-alive, X-Hop\r\n"
+                                             "X-Hop: 1\r\nProxy-Connection: keep-alive\r\n"
+                                             "Keep-Alive: 5\r\nTE: trailers\r\n"
+                                             "Proxy-Authorization: Basic eA==\r\n"
+                                             "Accept: */*\r\n\r\n"};
+            QCOMPARE(got, (QStringList{"cancel 1", "open 1 origin.test:8081"}));
+        }
+        {
+            const QStringList got = pb << event::OpenCompleted{1};
+            QCOMPARE(got,
+                     (QStringList{"send 1 GET /a?b=1 HTTP/1.1\\r\\nHost: origin.test:8081\\r\\n"
+                                  "Accept: */*\\r\\n\\r\\n"}));
+        }
+        {
+            const QStringList got =
+                pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+                                             "Keep-Alive: timeout=5\r\n\r\nhi"};
+            QCOMPARE(got, (QStringList{"send 0 HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\n",
+                                       "send 0 hi",
+                                       "report GET http://origin.test:8081/a?b=1 200 up=60 down=40",
+                                       "timer 2 60000"}));
+        }
     }
 
     // The record interface: one begin, both heads (raw and forwarded), body
@@ -124,7 +151,8 @@ private Q_SLOTS:
     void forwardEmitsRecords() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"127.0.0.1:9"};
         pb << event::DataReceived{0, "POST http://a.test/p HTTP/1.1\r\nHost: a\r\n"
@@ -164,7 +192,8 @@ private Q_SLOTS:
     void keepAliveReusesServerForSameHost() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/1 HTTP/1.1\r\nHost: a.test\r\n\r\n"};
@@ -188,7 +217,8 @@ private Q_SLOTS:
     void pipelinedRequestsWaitTheirTurn() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/1 HTTP/1.1\r\nHost: a.test\r\n\r\n"
@@ -205,7 +235,8 @@ private Q_SLOTS:
     void chunkedRequestIsReChunked() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "POST http://a.test/ HTTP/1.1\r\nHost: a.test\r\n"
@@ -219,7 +250,8 @@ private Q_SLOTS:
     void http10ClientGetsCloseDelimitedBodyAndClose() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/ HTTP/1.0\r\n\r\n"};
@@ -236,7 +268,8 @@ private Q_SLOTS:
     void originFormIs400WithHowTo() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         const auto out = pb << event::DataReceived{0, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"};
@@ -247,7 +280,8 @@ private Q_SLOTS:
     void httpsAbsoluteFormIs400SayingConnect() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         const auto out =
@@ -259,7 +293,8 @@ private Q_SLOTS:
     void malformedRequestIs400AndCloses() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         const auto out =
@@ -272,7 +307,8 @@ private Q_SLOTS:
         ProxyConfig config = baseConfig();
         config.basicCredentials = "user:pass";
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         const auto denied =
@@ -283,14 +319,17 @@ private Q_SLOTS:
         // base64("user:pass") = dXNlcjpwYXNz; the field is never forwarded.
         pb << event::DataReceived{0, "GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\n"
                                      "Proxy-Authorization: Basic dXNlcjpwYXNz\r\n\r\n"};
-        QCOMPARE(pb << event::OpenCompleted{1},
-                 QStringList{"send 1 GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n"});
+        {
+            const QStringList got = pb << event::OpenCompleted{1};
+            QCOMPARE(got, (QStringList{"send 1 GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n"}));
+        }
     }
 
     void malformedResponseIs502() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\n\r\n"};
@@ -303,7 +342,8 @@ private Q_SLOTS:
     void partialHeadAtDeadlineIs408() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/ HTTP/1.1\r\nHo"};
@@ -315,10 +355,14 @@ private Q_SLOTS:
     void idleConnectionAtDeadlineClosesSilently() {
         ProxyConfig config = baseConfig();
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
-        QCOMPARE(pb << event::TimerFired{HttpProxyLayer::kHeaderTimer}, QStringList{"close 0"});
+        {
+            const QStringList got = pb << event::TimerFired{HttpProxyLayer::kHeaderTimer};
+            QCOMPARE(got, (QStringList{"close 0"}));
+        }
     }
 
     // RFC 9110 §9.3.6: "A client MUST ignore any Content-Length or
@@ -328,7 +372,8 @@ private Q_SLOTS:
         ProxyConfig config = baseConfig();
         config.upstreamProxy = UpstreamProxy{"next.test", 3128, "u:p"};
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
         QVERIFY(
@@ -336,24 +381,38 @@ private Q_SLOTS:
                  DataReceived{0,
                               "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"})
                 .contains("open 1 next.test:3128"));
-        QCOMPARE(pb << event::OpenCompleted{1},
-                 QStringList{"send 1 CONNECT example.com:443 HTTP/1.1\\r\\nHost: "
-                             "example.com:443\\r\\nProxy-Authorization: Basic dTpw\\r\\n\\r\\n"});
-        QCOMPARE(pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nTLS.."},
-                 (QStringList{kEstablished, "timer 100 600000", "send 0 TLS.."}));
+        {
+            const QStringList got = pb << event::OpenCompleted{1};
+            QCOMPARE(got, (QStringList{
+                              "send 1 CONNECT example.com:443 HTTP/1.1\\r\\nHost: "
+                              "example.com:443\\r\\nProxy-Authorization: Basic dTpw\\r\\n\\r\\n"}));
+        }
+        {
+            const QStringList got =
+                pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nTLS.."};
+            QCOMPARE(got, (QStringList{kEstablished, "timer 100 600000", "send 0 TLS.."}));
+        }
     }
 
     void upstreamProxyForwardKeepsAbsoluteForm() {
         ProxyConfig config = baseConfig();
         config.upstreamProxy = UpstreamProxy{"next.test", 3128, {}};
         spyglass::core::record::ExchangeIdSource ids;
-        HttpProxyLayer layer(config, ids);
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context);
         Playbook pb(layer);
         pb << event::Start{"c"};
-        QVERIFY((pb << event::DataReceived{0, "GET http://a.test/x HTTP/1.1\r\nHost: a\r\n\r\n"})
-                    .contains("open 1 next.test:3128"));
-        QCOMPARE(pb << event::OpenCompleted{1},
-                 QStringList{"send 1 GET http://a.test/x HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n"});
+        {
+            const QStringList got =
+                pb << event::DataReceived{0, "GET http://a.test/x HTTP/1.1\r\nHost: a\r\n\r\n"};
+            QVERIFY(got.contains("open 1 next.test:3128"));
+        }
+        {
+            const QStringList got = pb << event::OpenCompleted{1};
+            QCOMPARE(
+                got,
+                (QStringList{"send 1 GET http://a.test/x HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n"}));
+        }
     }
 };
 

@@ -1,3 +1,6 @@
+// Readable string literals in playbooks: QString from literals only.
+#undef QT_NO_CAST_FROM_ASCII
+#define QT_RESTRICTED_CAST_FROM_ASCII
 #include "Playbook.h"
 #include "core/proxy/TunnelLayer.h"
 
@@ -49,10 +52,14 @@ private Q_SLOTS:
     void relaysBytesUntouchedAndRestartsIdleTimer() {
         StartedTunnel layer;
         Playbook pb(layer);
-        QCOMPARE(pb << event::DataReceived{0, "\x16\x03\x01 raw"},
-                 (QStringList{"send 1 \x16\x03\x01 raw", "timer 100 5000"}));
-        QCOMPARE(pb << event::DataReceived{1, "answer"},
-                 (QStringList{"send 0 answer", "timer 100 5000"}));
+        {
+            const QStringList got = pb << event::DataReceived{0, "\x16\x03\x01 raw"};
+            QCOMPARE(got, (QStringList{"send 1 \x16\x03\x01 raw", "timer 100 5000"}));
+        }
+        {
+            const QStringList got = pb << event::DataReceived{1, "answer"};
+            QCOMPARE(got, (QStringList{"send 0 answer", "timer 100 5000"}));
+        }
     }
 
     // RFC 9110 §9.3.6: flush what came from the closed side, then close; we
@@ -61,14 +68,24 @@ private Q_SLOTS:
         StartedTunnel layer;
         Playbook pb(layer);
         pb << event::DataReceived{0, "request"};
-        QCOMPARE(pb << event::PeerClosed{0}, (QStringList{"shutdown 1", "timer 101 700"}));
-        QCOMPARE(pb << event::DataReceived{1, "reply"},
-                 (QStringList{"send 0 reply", "timer 100 5000", "timer 101 700"}));
-        QCOMPARE(
-            pb << event::PeerClosed{1},
-            (QStringList{"cancel 100", "cancel 101",
-                         "report CONNECT example.com:443 200 up=7 down=5", "close 1", "close 0"}));
-        QVERIFY((pb << event::DataReceived{0, "late"}).isEmpty());
+        {
+            const QStringList got = pb << event::PeerClosed{0};
+            QCOMPARE(got, (QStringList{"shutdown 1", "timer 101 700"}));
+        }
+        {
+            const QStringList got = pb << event::DataReceived{1, "reply"};
+            QCOMPARE(got, (QStringList{"send 0 reply", "timer 100 5000", "timer 101 700"}));
+        }
+        {
+            const QStringList got = pb << event::PeerClosed{1};
+            QCOMPARE(got, (QStringList{"cancel 100", "cancel 101",
+                                       "report CONNECT example.com:443 200 up=7 down=5", "close 1",
+                                       "close 0"}));
+        }
+        {
+            const QStringList got = pb << event::DataReceived{0, "late"};
+            QVERIFY(got.isEmpty());
+        }
     }
 
     void finTimerClosesBoth() {
