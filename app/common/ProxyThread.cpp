@@ -20,6 +20,7 @@ bool ProxyThread::start(QString* error) {
     // started there; this thread waits for the outcome.
     core::proxy::ExchangeSink* sink = this;
     m_server = std::make_unique<core::net::ProxyServer>(m_config, sink);
+    m_server->setLeafCache(m_leaves);
     m_server->moveToThread(&m_thread);
     m_thread.start();
     bool ok = false;

@@ -7,6 +7,9 @@
 #include <QThread>
 #include <memory>
 
+namespace spyglass::certs {
+class LeafCache;
+}
 namespace spyglass::core::net {
 class ProxyServer;
 }
@@ -22,6 +25,9 @@ class ProxyThread final : public QObject, private core::proxy::ExchangeSink {
 
 public:
     explicit ProxyThread(core::proxy::ProxyConfig config, QObject* parent = nullptr);
+
+    // The leaf cache for interception (see InterceptSetup); before start().
+    void setLeafCache(std::shared_ptr<certs::LeafCache> leaves) { m_leaves = std::move(leaves); }
     ~ProxyThread() override;
 
     // Starts the thread and binds; blocks until the listener is up or failed.
@@ -39,6 +45,7 @@ private:
     QThread m_thread;
     std::unique_ptr<core::net::ProxyServer> m_server; // lives on m_thread while it runs
     QString m_listenAddress;
+    std::shared_ptr<certs::LeafCache> m_leaves;
 };
 
 } // namespace spyglass::app

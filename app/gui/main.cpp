@@ -1,6 +1,7 @@
 // spyglass: the desktop app. Starts the same proxy as spyglass-cli on an I/O
 // thread and shows it in the main window.
 #include "app/common/ExchangeLogLine.h"
+#include "app/common/InterceptSetup.h"
 #include "app/common/ProxyOptions.h"
 #include "app/common/ProxyThread.h"
 #include "ui/MainWindow.h"
@@ -31,6 +32,16 @@ int main(int argc, char** argv) {
         return 2;
     }
     spyglass::app::ProxyThread proxy(*config);
+    if (!config->intercept.rules.isEmpty()) {
+        const auto setup =
+            spyglass::app::InterceptSetup::prepare(parser.value(QStringLiteral("ca-dir")), &error);
+        if (!setup) {
+            QMessageBox::critical(nullptr, QStringLiteral("Spyglass"),
+                                  QStringLiteral("The root CA could not be loaded:\n%1").arg(error));
+            return 1;
+        }
+        proxy.setLeafCache(setup->leaves);
+    }
     spyglass::ui::MainWindow window;
     QObject::connect(&proxy, &spyglass::app::ProxyThread::exchangeCompleted, &window,
                      [&window](const spyglass::core::proxy::ExchangeSummary& summary) {
