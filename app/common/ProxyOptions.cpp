@@ -97,11 +97,17 @@ void ProxyOptions::addTo(QCommandLineParser& parser) {
 }
 
 bool ProxyOptions::parseListen(const QString& text, QString* host, quint16* port, QString* error) {
-    const auto authority = core::http1::parseAuthority(text.toLatin1(), /*requirePort=*/false);
+    // The host part goes through the request-target parser; the port is
+    // checked here because 0 (pick a free port) is valid for --listen but
+    // not in a URL authority.
     const qsizetype colon = text.lastIndexOf(u':');
     bool portOk = false;
-    const uint value = colon >= 0 ? text.mid(colon + 1).toUInt(&portOk) : 0;
-    if (!authority || !authority->hasPort || !portOk || value > 65535) {
+    const QString portText = colon >= 0 ? text.mid(colon + 1) : QString();
+    const uint value = portText.toUInt(&portOk);
+    const auto authority =
+        colon > 0 ? core::http1::parseAuthority(text.left(colon).toLatin1(), false) : std::nullopt;
+    if (!authority || authority->hasPort || !portOk || value > 65535 ||
+        portText.startsWith(u'+')) {
         *error = QStringLiteral("--listen takes HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8080, "
                                 "not \"%1\"")
                      .arg(text);

@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
-
 #include <optional>
 
 namespace spyglass::core::http1 {
@@ -23,6 +22,7 @@ public:
     void set(QByteArray name, QByteArray value);
     // Returns how many fields were removed.
     qsizetype removeAll(QByteArrayView name);
+    void reserve(qsizetype count) { m_fields.reserve(count); }
 
     [[nodiscard]] const QList<HeaderField>& fields() const { return m_fields; }
     [[nodiscard]] qsizetype size() const { return m_fields.size(); }

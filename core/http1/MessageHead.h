@@ -10,7 +10,7 @@ namespace spyglass::core::http1 {
 // record); what is forwarded is always re-serialised from the other fields.
 struct RequestHead {
     QByteArray method;
-    QByteArray target; // request-target as sent
+    QByteArray target;    // request-target as sent
     int versionMinor = 1; // HTTP/1.<versionMinor>; only 1.0 and 1.1 are accepted
     HeaderFields fields;
     QByteArray raw;

@@ -3,7 +3,6 @@
 #include "MessageHead.h"
 
 #include <QByteArray>
-
 #include <variant>
 #include <vector>
 

@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QtGlobal>
-
 #include <optional>
 
 namespace spyglass::core::http1 {
@@ -13,9 +12,9 @@ enum class TargetForm { Origin, Absolute, Authority, Asterisk };
 
 struct RequestTarget {
     TargetForm form = TargetForm::Origin;
-    QByteArray scheme;       // lower-case, absolute-form only ("http", "https", ...)
-    QByteArray host;         // lower-case; IPv6 literals without brackets
-    quint16 port = 0;        // explicit port, or the scheme's default (80/443)
+    QByteArray scheme; // lower-case, absolute-form only ("http", "https", ...)
+    QByteArray host;   // lower-case; IPv6 literals without brackets
+    quint16 port = 0;  // explicit port, or the scheme's default (80/443)
     bool hasExplicitPort = false;
     QByteArray pathAndQuery; // origin-form of the target ("/" when the path is empty)
     QByteArray userInfo;     // absolute-form userinfo if present (to reject it)

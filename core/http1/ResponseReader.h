@@ -4,7 +4,6 @@
 #include "ParseEvents.h"
 
 #include <QByteArrayView>
-
 #include <memory>
 #include <vector>
 

@@ -35,7 +35,15 @@ void TunnelLayer::handle(const Event& event, Commands& out) {
             } else if constexpr (std::is_same_v<E, event::PeerClosed>) {
                 onEof(e.conn, now, out);
             } else if constexpr (std::is_same_v<E, event::ConnectionFailed>) {
-                finish(now, e.error, out);
+                // A reset is how many clients end a tunnel they are done with
+                // (curl on exit, browsers closing tabs); it is noted, not an
+                // error, once both sides had exchanged data.
+                if (m_summary.bytesUp > 0 && m_summary.bytesDown > 0) {
+                    m_note = QStringLiteral("ended by a reset: ") + e.error;
+                    finish(now, QString(), out);
+                } else {
+                    finish(now, e.error, out);
+                }
             } else if constexpr (std::is_same_v<E, event::TimerFired>) {
                 if (e.timer == kIdleTimer)
                     finish(now, QStringLiteral("tunnel idle timeout"), out);
@@ -72,6 +80,8 @@ void TunnelLayer::finish(qint64 nowUs, const QString& error, Commands& out) {
     out.push_back(command::CancelTimer{kFinTimer});
     m_summary.durationUs = nowUs - m_summary.startUs;
     m_summary.error = error;
+    if (m_summary.note.isEmpty() && m_note.startsWith(QStringLiteral("ended by a reset")))
+        m_summary.note = m_note;
     out.push_back(command::ReportExchange{m_summary});
     if (m_id != 0) {
         record::ExchangeEnd end;

@@ -54,7 +54,8 @@ def require_tool(name):
     """Path of an external tool; fails (never skips) when it is missing."""
     path = shutil.which(name)
     if path is None:
-        raise AssertionError(f"required tool '{name}' is not installed (PATH={os.environ.get('PATH')})")
+        raise AssertionError(f"required tool '{name}' is not installed "
+                             f"(PATH={os.environ.get('PATH')})")
     return path
 
 
