@@ -3,7 +3,6 @@
 #include "core/net/ProxyServer.h"
 
 #include <QDateTime>
-
 #include <chrono>
 #include <cstdio>
 #include <unistd.h>

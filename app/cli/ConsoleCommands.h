@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QSocketNotifier>
-
 #include <memory>
 
 namespace spyglass::core::net {

@@ -106,8 +106,7 @@ bool ProxyOptions::parseListen(const QString& text, QString* host, quint16* port
     const uint value = portText.toUInt(&portOk);
     const auto authority =
         colon > 0 ? core::http1::parseAuthority(text.left(colon).toLatin1(), false) : std::nullopt;
-    if (!authority || authority->hasPort || !portOk || value > 65535 ||
-        portText.startsWith(u'+')) {
+    if (!authority || authority->hasPort || !portOk || value > 65535 || portText.startsWith(u'+')) {
         *error = QStringLiteral("--listen takes HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8080, "
                                 "not \"%1\"")
                      .arg(text);

@@ -36,8 +36,9 @@ int main(int argc, char** argv) {
         const auto setup =
             spyglass::app::InterceptSetup::prepare(parser.value(QStringLiteral("ca-dir")), &error);
         if (!setup) {
-            QMessageBox::critical(nullptr, QStringLiteral("Spyglass"),
-                                  QStringLiteral("The root CA could not be loaded:\n%1").arg(error));
+            QMessageBox::critical(
+                nullptr, QStringLiteral("Spyglass"),
+                QStringLiteral("The root CA could not be loaded:\n%1").arg(error));
             return 1;
         }
         proxy.setLeafCache(setup->leaves);

@@ -47,6 +47,9 @@ void ConnectDecisionLayer::start(qint64 now, QByteArray fromClient, QByteArray f
                                  Commands& out) {
     m_fromClient = std::move(fromClient);
     m_fromServer = std::move(fromServer);
+    // Both sides silent: the tunnel's idle timeout applies while we wait.
+    out.push_back(
+        command::StartTimer{TunnelLayer::kIdleTimer, m_context.config.limits.tunnelIdleMs});
     if (!m_fromServer.isEmpty()) {
         // The server speaks first: not a TLS client hello we could act on.
         startTunnel(now, QStringLiteral("the server spoke first"), out);

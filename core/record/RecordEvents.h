@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
-
 #include <variant>
 
 namespace spyglass::core::record {
@@ -21,17 +20,17 @@ enum class TlsLeg { Client, Server }; // client↔Spyglass, Spyglass↔server
 
 // Microseconds since the epoch; 0 = did not happen.
 struct Timings {
-    qint64 acceptUs = 0;          // client connection accepted
-    qint64 connectRequestUs = 0;  // CONNECT head received (tunnels, intercepted)
+    qint64 acceptUs = 0;         // client connection accepted
+    qint64 connectRequestUs = 0; // CONNECT head received (tunnels, intercepted)
     qint64 upstreamConnectStartUs = 0;
     qint64 upstreamConnectedUs = 0;
-    qint64 clientTlsStartUs = 0;  // TLS with the client (intercepted)
+    qint64 clientTlsStartUs = 0; // TLS with the client (intercepted)
     qint64 clientTlsDoneUs = 0;
-    qint64 serverTlsStartUs = 0;  // TLS with the server (intercepted)
+    qint64 serverTlsStartUs = 0; // TLS with the server (intercepted)
     qint64 serverTlsDoneUs = 0;
-    qint64 requestStartUs = 0;    // first byte of the request head
-    qint64 requestSentUs = 0;     // last byte of the request written upstream
-    qint64 responseStartUs = 0;   // first byte of the response
+    qint64 requestStartUs = 0;  // first byte of the request head
+    qint64 requestSentUs = 0;   // last byte of the request written upstream
+    qint64 responseStartUs = 0; // first byte of the response
     qint64 doneUs = 0;
 };
 
@@ -39,13 +38,13 @@ struct ExchangeBegin {
     ExchangeId id = 0;
     qint64 startUs = 0;
     Mode mode = Mode::Forward;
-    QString client;     // "ip:port"
-    QByteArray scheme;  // "http", "https"; empty for a blind tunnel
-    QByteArray host;    // target host (IPv6 without brackets)
+    QString client;    // "ip:port"
+    QByteArray scheme; // "http", "https"; empty for a blind tunnel
+    QByteArray host;   // target host (IPv6 without brackets)
     quint16 port = 0;
-    QByteArray method;  // "CONNECT" for tunnels
-    QByteArray path;    // origin-form path and query; empty for tunnels
-    QByteArray sni;     // from the ClientHello, when there was one
+    QByteArray method; // "CONNECT" for tunnels
+    QByteArray path;   // origin-form path and query; empty for tunnels
+    QByteArray sni;    // from the ClientHello, when there was one
 };
 
 // A head as received (raw bytes) and as forwarded (re-serialised).
@@ -73,22 +72,22 @@ struct TlsRecord {
     QByteArray cipher;  // "TLS_AES_128_GCM_SHA256"
     QByteArray alpn;    // "http/1.1"
     QByteArray sni;
-    QList<QByteArray> chainDer; // server leg: the server's chain, leaf first
-    bool verified = false;      // server leg: chain and name verified
+    QList<QByteArray> chainDer;     // server leg: the server's chain, leaf first
+    bool verified = false;          // server leg: chain and name verified
     bool insecureException = false; // --insecure-upstream applied
 };
 
 struct ExchangeEnd {
     ExchangeId id = 0;
     Timings timings;
-    int status = 0;            // status sent to the client, 0 = none
+    int status = 0;               // status sent to the client, 0 = none
     qint64 requestWireBytes = 0;  // client → server, as on the wire
     qint64 responseWireBytes = 0; // server → client
     qint64 requestBodyBytes = 0;  // content sizes (after de-chunking)
     qint64 responseBodyBytes = 0;
     QByteArray contentType;
-    QString error;             // empty = success
-    QString note;              // e.g. why a tunnel was not intercepted
+    QString error; // empty = success
+    QString note;  // e.g. why a tunnel was not intercepted
 };
 
 using RecordEvent = std::variant<ExchangeBegin, HeadRecord, BodyChunk, TlsRecord, ExchangeEnd>;
