@@ -90,6 +90,10 @@ void ServerTlsLayer::onCiphertext(ConnId conn, Leg& leg, qint64 now, const QByte
             again->second.tls->write(pending);
             flush(conn, again->second, out);
         }
+        if (m_clientPaused) {
+            m_clientPaused = false;
+            out.push_back(command::SetReading{kClientConn, true});
+        }
     }
     auto it = m_legs.find(conn);
     if (it == m_legs.end())
@@ -131,6 +135,10 @@ void ServerTlsLayer::translate(Commands& childOut, Commands& out) {
             if (auto it = m_legs.find(send->conn); it != m_legs.end()) {
                 if (!it->second.tls->isHandshakeDone()) {
                     it->second.pendingPlain.append(send->data);
+                    if (it->second.pendingPlain.size() > kPendingLimit && !m_clientPaused) {
+                        m_clientPaused = true;
+                        out.push_back(command::SetReading{kClientConn, false});
+                    }
                 } else {
                     it->second.tls->write(send->data);
                     flush(send->conn, it->second, out);

@@ -46,6 +46,10 @@ private:
     bool m_insecure;
     std::unique_ptr<Layer> m_child;
     std::map<ConnId, Leg> m_legs;
+    // Plaintext the client sent before a server handshake finished waits in
+    // Leg::pendingPlain; past this we stop reading from the client.
+    static constexpr qsizetype kPendingLimit = 256 * 1024;
+    bool m_clientPaused = false;
 };
 
 } // namespace spyglass::core::proxy
