@@ -81,7 +81,7 @@ void ServerTlsLayer::onCiphertext(ConnId conn, Leg& leg, qint64 now, const QByte
         const bool openedByChild = leg.openedByChild;
         QByteArray pending = std::exchange(leg.pendingPlain, {});
         if (openedByChild)
-            deliver(Event{now, event::OpenCompleted{conn}}, out);
+            deliver(Event{now, event::OpenCompleted{conn, OpenError::None, QString()}}, out);
         deliver(Event{now, event::TlsEstablished{conn, std::move(info)}}, out);
         auto again = m_legs.find(conn);
         if (again == m_legs.end())

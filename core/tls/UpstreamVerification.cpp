@@ -9,7 +9,9 @@ void configureServerLeg(SSL* ssl, const QByteArray& sni, const QByteArray& verif
     QHostAddress literal;
     const bool sniIsIp = literal.setAddress(QString::fromLatin1(sni));
     if (!sni.isEmpty() && !sniIsIp)
-        SSL_set_tlsext_host_name(ssl, sni.constData());
+        // SSL_set_tlsext_host_name() is a macro with a C cast; this is its body.
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(sni.constData()));
     static const unsigned char kAlpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
     SSL_set_alpn_protos(ssl, kAlpn, sizeof kAlpn);
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);

@@ -63,7 +63,7 @@ private Q_SLOTS:
             QCOMPARE(got, (QStringList{"cancel 1", "open 1 example.com:443"}));
         }
         {
-            const QStringList got = pb << event::OpenCompleted{1};
+            const QStringList got = pb << event::OpenCompleted{1, OpenError::None, {}};
             QCOMPARE(got, (QStringList{kEstablished, "timer 100 600000", "send 1 HELLO"}));
         }
         {
@@ -130,7 +130,7 @@ private Q_SLOTS:
             QCOMPARE(got, (QStringList{"cancel 1", "open 1 origin.test:8081"}));
         }
         {
-            const QStringList got = pb << event::OpenCompleted{1};
+            const QStringList got = pb << event::OpenCompleted{1, OpenError::None, {}};
             QCOMPARE(got,
                      (QStringList{"send 1 GET /a?b=1 HTTP/1.1\\r\\nHost: origin.test:8081\\r\\n"
                                   "Accept: */*\\r\\n\\r\\n"}));
@@ -157,7 +157,7 @@ private Q_SLOTS:
         pb << event::Start{"127.0.0.1:9"};
         pb << event::DataReceived{0, "POST http://a.test/p HTTP/1.1\r\nHost: a\r\n"
                                      "Content-Length: 3\r\n\r\nabc"};
-        pb << event::OpenCompleted{1};
+        pb << event::OpenCompleted{1, OpenError::None, {}};
         pb << event::DataReceived{1, "HTTP/1.1 201 Created\r\nContent-Type: text/x\r\n"
                                      "Content-Length: 2\r\n\r\nok"};
         using namespace spyglass::core::record;
@@ -197,7 +197,7 @@ private Q_SLOTS:
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/1 HTTP/1.1\r\nHost: a.test\r\n\r\n"};
-        pb << event::OpenCompleted{1};
+        pb << event::OpenCompleted{1, OpenError::None, {}};
         pb << event::DataReceived{1, "HTTP/1.1 204 No Content\r\n\r\n"};
         const auto out =
             pb << event::DataReceived{0, "GET http://a.test/2 HTTP/1.1\r\nHost: a.test\r\n\r\n"};
@@ -223,7 +223,7 @@ private Q_SLOTS:
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/1 HTTP/1.1\r\nHost: a.test\r\n\r\n"
                                      "GET http://a.test/2 HTTP/1.1\r\nHost: a.test\r\n\r\n"};
-        const auto first = pb << event::OpenCompleted{1};
+        const auto first = pb << event::OpenCompleted{1, OpenError::None, {}};
         QCOMPARE(first, QStringList{"send 1 GET /1 HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n"});
         const auto second = pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nContent-Length: "
                                                          "1\r\n\r\n1"};
@@ -241,7 +241,7 @@ private Q_SLOTS:
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "POST http://a.test/ HTTP/1.1\r\nHost: a.test\r\n"
                                      "Transfer-Encoding: chunked\r\n\r\n"};
-        pb << event::OpenCompleted{1};
+        pb << event::OpenCompleted{1, OpenError::None, {}};
         const auto out = pb << event::DataReceived{0, "3;ext=1\r\nabc\r\n0\r\nX-T: 1\r\n\r\n"};
         QCOMPARE(Playbook::only(out, "send 1"),
                  (QStringList{"send 1 3\\r\\nabc\\r\\n", "send 1 0\\r\\nX-T: 1\\r\\n\\r\\n"}));
@@ -255,7 +255,7 @@ private Q_SLOTS:
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/ HTTP/1.0\r\n\r\n"};
-        const auto sent = pb << event::OpenCompleted{1};
+        const auto sent = pb << event::OpenCompleted{1, OpenError::None, {}};
         QCOMPARE(sent, QStringList{"send 1 GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n"});
         const auto out = pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
                                                       "chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"};
@@ -320,7 +320,7 @@ private Q_SLOTS:
         pb << event::DataReceived{0, "GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\n"
                                      "Proxy-Authorization: Basic dXNlcjpwYXNz\r\n\r\n"};
         {
-            const QStringList got = pb << event::OpenCompleted{1};
+            const QStringList got = pb << event::OpenCompleted{1, OpenError::None, {}};
             QCOMPARE(got, (QStringList{"send 1 GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n"}));
         }
     }
@@ -333,7 +333,7 @@ private Q_SLOTS:
         Playbook pb(layer);
         pb << event::Start{"c"};
         pb << event::DataReceived{0, "GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\n\r\n"};
-        pb << event::OpenCompleted{1};
+        pb << event::OpenCompleted{1, OpenError::None, {}};
         const auto out = pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nBad Field: x\r\n\r\n"};
         QCOMPARE(statusLineSent(out), QStringLiteral("HTTP/1.1 502 Bad Gateway"));
         QVERIFY(out.contains("close 1"));
@@ -382,7 +382,7 @@ private Q_SLOTS:
                               "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"})
                 .contains("open 1 next.test:3128"));
         {
-            const QStringList got = pb << event::OpenCompleted{1};
+            const QStringList got = pb << event::OpenCompleted{1, OpenError::None, {}};
             QCOMPARE(got, (QStringList{
                               "send 1 CONNECT example.com:443 HTTP/1.1\\r\\nHost: "
                               "example.com:443\\r\\nProxy-Authorization: Basic dTpw\\r\\n\\r\\n"}));
@@ -408,7 +408,7 @@ private Q_SLOTS:
             QVERIFY(got.contains("open 1 next.test:3128"));
         }
         {
-            const QStringList got = pb << event::OpenCompleted{1};
+            const QStringList got = pb << event::OpenCompleted{1, OpenError::None, {}};
             QCOMPARE(
                 got,
                 (QStringList{"send 1 GET http://a.test/x HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n"}));
