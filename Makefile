@@ -4,6 +4,9 @@
 
 RUN_DIR  ?= build/release
 TEST_DIR ?= build/test
+BENCH_DIR ?= build/bench
+PEERS ?= 0
+BENCH_ARGS ?=
 CTEST_ARGS ?=
 ARGS ?=
 
@@ -35,6 +38,18 @@ run: build-run
 test: build-test
 	cmake --build $(TEST_DIR) --target format-check
 	cd $(TEST_DIR) && ctest --output-on-failure --timeout 600 $(CTEST_ARGS)
+
+$(BENCH_DIR)/build.ninja:
+	cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPYGLASS_TESTS=ON
+
+# The benchmark suite (issue 7, docs/performance.md): Release build of the
+# proxy and the load generator, nginx as origin; PEERS=1 also installs and
+# measures squid, tinyproxy and mitmdump. Extra options: BENCH_ARGS="--runs 5".
+bench: setup $(BENCH_DIR)/build.ninja
+	cmake --build $(BENCH_DIR) --target spyglass-cli spyglass-bench
+	@tests/bench/install-bench-deps.sh $(PEERS)
+	python3 tests/bench/run_bench.py --build-dir $(BENCH_DIR) $(if $(filter 1,$(PEERS)),--peers) \
+	  --out $(BENCH_DIR)/bench-results.md --json-out $(BENCH_DIR)/bench-results.json $(BENCH_ARGS)
 
 format: setup $(TEST_DIR)/build.ninja
 	cmake --build $(TEST_DIR) --target format

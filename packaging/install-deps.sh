@@ -14,6 +14,8 @@ packages=(
   openssl ca-certificates libnss3-tools
   # tests: real clients and origins
   curl python3 python3-requests sqlite3 xvfb xauth procps
+  # the benchmark suite's smoke run (ctest -L bench-smoke): its loopback origin
+  nginx-light
 )
 
 missing=()
