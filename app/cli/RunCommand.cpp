@@ -1,12 +1,16 @@
 #include "RunCommand.h"
 
+#include "ConsoleCommands.h"
+#include "SessionRecording.h"
 #include "SignalWatcher.h"
 #include "app/common/ExchangeLogLine.h"
+#include "app/common/InterceptSetup.h"
 #include "app/common/ProxyOptions.h"
 #include "core/net/ProxyServer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <csignal>
 #include <cstdio>
 
 namespace spyglass::app {
@@ -35,6 +39,7 @@ int runProxyCommand(const QStringList& arguments) {
     ProxyOptions::addTo(parser);
     parser.addOption(
         {QStringLiteral("quiet"), QStringLiteral("Do not print a line per finished exchange.")});
+    SessionRecording::addOptions(parser);
     if (!parser.parse(arguments)) {
         std::fprintf(stderr, "spyglass-cli run: %s\nTry 'spyglass-cli run --help'.\n",
                      qPrintable(parser.errorText()));
@@ -56,9 +61,37 @@ int runProxyCommand(const QStringList& arguments) {
         return 2;
     }
 
+    std::unique_ptr<core::store::SessionWriter> recorder;
+    if (const int code = SessionRecording::create(parser, &recorder, &error); code != 0) {
+        std::fprintf(stderr, "spyglass-cli run: %s\n", qPrintable(error));
+        return code;
+    }
+    if (recorder) {
+        // A file size limit (ulimit -f) must pause recording, not kill the
+        // proxy: with SIGXFSZ ignored the write fails with EFBIG instead.
+        std::signal(SIGXFSZ, SIG_IGN);
+        SessionRecording::reportStatusChanges(*recorder);
+        recorder->start();
+    }
+
     StdoutExchangePrinter printer;
-    core::net::ProxyServer server(*config,
-                                  parser.isSet(QStringLiteral("quiet")) ? nullptr : &printer);
+    core::net::ProxyServer server(
+        *config, parser.isSet(QStringLiteral("quiet")) ? nullptr : &printer, recorder.get());
+    if (!config->intercept.rules.isEmpty()) {
+        const auto setup = InterceptSetup::prepare(parser.value(QStringLiteral("ca-dir")), &error);
+        if (!setup) {
+            std::fprintf(stderr, "spyglass-cli run: %s\n", qPrintable(error));
+            return 1;
+        }
+        for (const QString& warning : setup->warnings)
+            std::fprintf(stderr, "warning: %s\n", qPrintable(warning));
+        if (setup->caCreated)
+            std::fprintf(stderr,
+                         "Created a new Spyglass root CA in %s. Trust it with "
+                         "'spyglass-cli ca install' or export it with 'spyglass-cli ca export'.\n",
+                         qPrintable(setup->caDirectory));
+        server.setLeafCache(setup->leaves);
+    }
     if (!server.start(&error)) {
         std::fprintf(stderr, "spyglass-cli run: %s\n", qPrintable(error));
         return 1;
@@ -72,10 +105,18 @@ int runProxyCommand(const QStringList& arguments) {
     std::printf("Spyglass %s listening on %s\n", SPYGLASS_VERSION,
                 qPrintable(server.listenAddress()));
     std::fflush(stdout);
+    if (recorder)
+        std::fprintf(stderr, "Recording to %s\n", qPrintable(recorder->path()));
 
+    ConsoleCommands console(server);
     SignalWatcher signalWatcher([&](int) { QCoreApplication::quit(); });
     const int code = QCoreApplication::exec();
     server.stop();
+    if (recorder) {
+        // After the server: exchanges it ends while stopping are recorded.
+        recorder->stop();
+        std::fprintf(stderr, "%s\n", qPrintable(recorder->status().summary()));
+    }
     return code;
 }
 

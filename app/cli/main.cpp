@@ -1,5 +1,6 @@
 // spyglass-cli: the headless proxy and the tools around it. Links no Widgets.
 #include "RunCommand.h"
+#include "SessionCommands.h"
 #include "app/ca/CaCommand.h"
 
 #include <QCoreApplication>
@@ -15,6 +16,9 @@ constexpr const char* kUsage =
     "  run        Run the proxy in the foreground (see 'spyglass-cli run --help').\n"
     "  ca         Manage the Spyglass root CA: show, export, install, uninstall,\n"
     "             regenerate, mint (see 'spyglass-cli ca --help').\n"
+    "  list       List the exchanges of a session file (--filter EXPR).\n"
+    "  show       Print one exchange of a session file: heads, bodies, timings, TLS.\n"
+    "  export     Export a session as HAR 1.2 (--har OUT), or a request as curl (--curl ID).\n"
     "\n"
     "Options:\n"
     "  -h, --help     Show this help.\n"
@@ -41,6 +45,15 @@ int main(int argc, char** argv) {
     if (command == QLatin1StringView("run")) {
         args.removeAt(1);
         return spyglass::app::runProxyCommand(args);
+    }
+    if (command == QLatin1StringView("list") || command == QLatin1StringView("show") ||
+        command == QLatin1StringView("export")) {
+        args.removeAt(1);
+        if (command == QLatin1StringView("list"))
+            return spyglass::app::runListCommand(args);
+        if (command == QLatin1StringView("show"))
+            return spyglass::app::runShowCommand(args);
+        return spyglass::app::runExportCommand(args);
     }
     if (command == QLatin1StringView("ca")) {
         QTextStream out(stdout);

@@ -1,0 +1,89 @@
+#include "SessionRecording.h"
+
+#include "core/store/FilterValues.h"
+
+#include <QDateTime>
+#include <cstdio>
+
+namespace spyglass::app {
+
+using core::store::SessionFile;
+using core::store::SessionWriter;
+
+void SessionRecording::addOptions(QCommandLineParser& parser) {
+    parser.addOptions({
+        {QStringLiteral("session"),
+         QStringLiteral("Record into this session file (created 0600, or appended to). Default: "
+                        "a new file in %1.")
+             .arg(SessionFile::defaultDirectory()),
+         QStringLiteral("FILE")},
+        {QStringLiteral("no-record"), QStringLiteral("Do not record traffic.")},
+        {QStringLiteral("body-cap"),
+         QStringLiteral("Bytes of each request and response body to record (default 16m; "
+                        "k/m/g suffixes; 0 records headers only). Longer bodies are marked "
+                        "truncated with their true size."),
+         QStringLiteral("BYTES")},
+        {QStringLiteral("durable"),
+         QStringLiteral("Durable capture: make every commit reach the disk (synchronous=FULL), "
+                        "so a power loss loses nothing recorded; slower.")},
+    });
+}
+
+int SessionRecording::create(const QCommandLineParser& parser,
+                             std::unique_ptr<SessionWriter>* writer, QString* error) {
+    writer->reset();
+    const bool noRecord = parser.isSet(QStringLiteral("no-record"));
+    if (noRecord &&
+        (parser.isSet(QStringLiteral("session")) || parser.isSet(QStringLiteral("body-cap")) ||
+         parser.isSet(QStringLiteral("durable")))) {
+        *error = QStringLiteral(
+            "--no-record cannot be combined with --session, --body-cap or --durable");
+        return 2;
+    }
+    if (noRecord)
+        return 0;
+    core::store::WriterOptions options;
+    if (parser.isSet(QStringLiteral("body-cap"))) {
+        auto cap = core::store::FilterValues::parseNumber(parser.value(QStringLiteral("body-cap")),
+                                                          core::store::FilterValues::Unit::Size,
+                                                          QStringLiteral("--body-cap"));
+        if (!cap) {
+            *error = cap.errorMessage();
+            return 2;
+        }
+        options.queue.bodyCap = cap.value();
+    }
+    if (parser.isSet(QStringLiteral("durable")))
+        options.durability = SessionFile::Durability::Full;
+    if (parser.isSet(QStringLiteral("session"))) {
+        options.path = parser.value(QStringLiteral("session"));
+    } else {
+        auto path = SessionFile::newDefaultPath(QDateTime::currentDateTime());
+        if (!path) {
+            *error = path.errorMessage();
+            return 1;
+        }
+        options.path = path.value();
+    }
+    auto opened = SessionWriter::open(options);
+    if (!opened) {
+        *error = opened.errorMessage();
+        return 1;
+    }
+    *writer = std::move(opened).value();
+    return 0;
+}
+
+void SessionRecording::reportStatusChanges(SessionWriter& writer) {
+    writer.setStatusListener([](const core::store::RecorderStatus& status) {
+        if (status.state == core::store::RecorderStatus::State::Paused)
+            std::fprintf(stderr, "spyglass-cli run: recording paused: %s\n",
+                         qPrintable(status.message));
+        else
+            std::fprintf(stderr, "spyglass-cli run: recording resumed (%s)\n",
+                         qPrintable(status.path));
+        std::fflush(stderr);
+    });
+}
+
+} // namespace spyglass::app

@@ -1,0 +1,286 @@
+#include "RecordApplier.h"
+
+#include "SessionNames.h"
+#include "SqliteConnection.h"
+#include "core/proxy/Overloaded.h"
+
+#include <QCryptographicHash>
+
+namespace spyglass::core::store {
+
+namespace {
+
+constexpr qsizetype kMaxCachedCertificates = 4096;
+
+int index(record::Direction direction) {
+    return direction == record::Direction::Request ? 0 : 1;
+}
+
+record::Direction directionAt(int index) {
+    return index == 0 ? record::Direction::Request : record::Direction::Response;
+}
+
+QByteArray urlOf(const record::ExchangeBegin& begin) {
+    const QByteArray host = begin.host.contains(':') ? '[' + begin.host + ']' : begin.host;
+    if (begin.mode == record::Mode::Tunnel || begin.scheme.isEmpty())
+        return host + ':' + QByteArray::number(begin.port);
+    const bool defaultPort = (begin.scheme == "http" && begin.port == 80) ||
+                             (begin.scheme == "https" && begin.port == 443);
+    return begin.scheme + "://" + host +
+           (defaultPort ? QByteArray() : ':' + QByteArray::number(begin.port)) + begin.path;
+}
+
+} // namespace
+
+RecordApplier::RecordApplier(SqliteConnection& db)
+    : m_db(db) {}
+
+Status RecordApplier::apply(QueuedRecord& record) {
+    return std::visit(Overloaded{
+                          [&](record::ExchangeBegin& e) { return begin(e); },
+                          [&](record::HeadRecord& e) { return head(e); },
+                          [&](record::BodyChunk& e) { return body(e); },
+                          [&](record::TlsRecord& e) { return tls(e); },
+                          [&](record::ExchangeEnd& e) { return end(e, record); },
+                      },
+                      record.event);
+}
+
+Result<qint64> RecordApplier::nextRowId() {
+    if (m_nextRow == 0) {
+        auto last = m_db.queryInt("SELECT ifnull(max(id), 0) FROM exchanges");
+        if (!last)
+            return last.error();
+        m_nextRow = last.value() + 1;
+    }
+    return m_nextRow++;
+}
+
+Status RecordApplier::begin(record::ExchangeBegin& begin) {
+    if (m_inFlight.contains(begin.id))
+        return {};
+    auto row = nextRowId();
+    if (!row)
+        return row.error();
+    auto host = m_db.cached(
+        QByteArrayLiteral("INSERT INTO hosts (name, exchanges) VALUES (?1, 1) "
+                          "ON CONFLICT (name) DO UPDATE SET exchanges = exchanges + 1"));
+    if (!host)
+        return host.error();
+    host->bindText(1, QByteArrayView(begin.host));
+    if (Status done = host->run("cannot record a host"); !done)
+        return done;
+    InFlight exchange;
+    exchange.row = row.value();
+    exchange.url = urlOf(begin);
+    exchange.begin = std::move(begin);
+    m_inFlight.emplace(exchange.begin.id, std::move(exchange));
+    return {};
+}
+
+Status RecordApplier::head(record::HeadRecord& head) {
+    auto it = m_inFlight.find(head.id);
+    if (it == m_inFlight.end())
+        return {};
+    InFlight& exchange = it->second;
+    const int dir = index(head.direction);
+    auto insert = m_db.cached(
+        QByteArrayLiteral("INSERT INTO heads (exchange_id, direction, seq, status, raw, forwarded) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    if (!insert)
+        return insert.error();
+    insert->bind(1, exchange.row);
+    insert->bindText(2, QByteArrayView(directionName(head.direction)));
+    insert->bind(3, qint64{exchange.headSeq[static_cast<std::size_t>(dir)]++});
+    insert->bind(4, qint64{head.status});
+    insert->bindBlobNoCopy(5, head.raw);
+    insert->bindBlobNoCopy(6, head.forwarded);
+    if (Status done = insert->run("cannot record a head"); !done)
+        return done;
+    exchange.heads[static_cast<std::size_t>(dir)] = head.raw;
+    // The final status shows in the list while the body is still streaming.
+    if (head.direction == record::Direction::Response && head.status >= 200) {
+        exchange.status = head.status;
+        return updateRow(exchange, "UPDATE exchanges SET status = ?2 WHERE id = ?1", head.status,
+                         {});
+    }
+    return {};
+}
+
+Status RecordApplier::updateRow(InFlight& exchange, const char* sql, qint64 value,
+                                QByteArrayView text) {
+    if (!exchange.rowWritten)
+        return {}; // written with its current values when it is written
+    auto update = m_db.cached(QByteArray(sql));
+    if (!update)
+        return update.error();
+    update->bind(1, exchange.row);
+    if (text.data())
+        update->bindText(2, text);
+    else
+        update->bind(2, value);
+    return update->run("cannot update an exchange");
+}
+
+Status RecordApplier::body(record::BodyChunk& chunk) {
+    auto it = m_inFlight.find(chunk.id);
+    if (it == m_inFlight.end() || chunk.data.isEmpty())
+        return {};
+    const int dir = index(chunk.direction);
+    BodyState& state = it->second.bodies[static_cast<std::size_t>(dir)];
+    if (state.pending.isEmpty() && chunk.data.size() >= kPartBytes) {
+        state.pending = std::move(chunk.data); // no copy for large reads
+    } else {
+        state.pending += chunk.data;
+    }
+    if (state.pending.size() >= kPartBytes)
+        return writePart(it->second, dir);
+    return {};
+}
+
+Status RecordApplier::writePart(InFlight& exchange, int dir) {
+    BodyState& state = exchange.bodies[static_cast<std::size_t>(dir)];
+    if (state.pending.isEmpty())
+        return {};
+    auto insert = m_db.cached(QByteArrayLiteral(
+        "INSERT INTO body_parts (exchange_id, direction, seq, data) VALUES (?1, ?2, ?3, ?4)"));
+    if (!insert)
+        return insert.error();
+    insert->bind(1, exchange.row);
+    insert->bindText(2, QByteArrayView(directionName(directionAt(dir))));
+    insert->bind(3, qint64{state.seq});
+    insert->bindBlobNoCopy(4, state.pending);
+    if (Status done = insert->run("cannot record a body"); !done)
+        return done;
+    ++state.seq;
+    state.stored += state.pending.size();
+    state.pending.clear();
+    return {};
+}
+
+Status RecordApplier::prepareCommit() {
+    for (auto& [id, exchange] : m_inFlight) {
+        for (int dir = 0; dir < 2; ++dir) {
+            if (Status done = writePart(exchange, dir); !done)
+                return done;
+        }
+        if (!exchange.rowWritten) {
+            if (Status done = writeOpenRow(exchange); !done)
+                return done;
+        }
+    }
+    return {};
+}
+
+Status RecordApplier::writeOpenRow(InFlight& exchange) {
+    const record::ExchangeBegin& b = exchange.begin;
+    auto insert = m_db.cached(QByteArrayLiteral(
+        "INSERT INTO exchanges (id, start_us, mode, client, method, scheme, host, port, path, "
+        "status, tls_version, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "'open')"));
+    if (!insert)
+        return insert.error();
+    insert->bind(1, exchange.row);
+    insert->bind(2, b.startUs);
+    insert->bindText(3, QByteArrayView(modeName(b.mode)));
+    insert->bindText(4, b.client);
+    insert->bindText(5, QByteArrayView(b.method));
+    insert->bindText(6, QByteArrayView(b.scheme));
+    insert->bindText(7, QByteArrayView(b.host));
+    insert->bind(8, qint64{b.port});
+    insert->bindText(9, QByteArrayView(b.path));
+    insert->bind(10, qint64{exchange.status});
+    insert->bindText(11, QByteArrayView(exchange.tlsVersion));
+    if (Status done = insert->run("cannot record an exchange"); !done)
+        return done;
+    exchange.rowWritten = true;
+    return {};
+}
+
+Status RecordApplier::tls(record::TlsRecord& tls) {
+    auto it = m_inFlight.find(tls.id);
+    if (it == m_inFlight.end())
+        return {};
+    InFlight& exchange = it->second;
+    auto insert = m_db.cached(QByteArrayLiteral(
+        "INSERT OR REPLACE INTO tls (exchange_id, leg, version, cipher, alpn, sni, verified, "
+        "insecure_exception) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+    if (!insert)
+        return insert.error();
+    insert->bind(1, exchange.row);
+    insert->bindText(2, QByteArrayView(legName(tls.leg)));
+    insert->bindText(3, QByteArrayView(tls.version));
+    insert->bindText(4, QByteArrayView(tls.cipher));
+    insert->bindText(5, QByteArrayView(tls.alpn));
+    insert->bindText(6, QByteArrayView(tls.sni));
+    insert->bind(7, qint64{tls.verified ? 1 : 0});
+    insert->bind(8, qint64{tls.insecureException ? 1 : 0});
+    if (Status done = insert->run("cannot record TLS details"); !done)
+        return done;
+    for (qsizetype position = 0; position < tls.chainDer.size(); ++position) {
+        auto certificate = certificateId(tls.chainDer.at(position));
+        if (!certificate)
+            return certificate.error();
+        auto link = m_db.cached(QByteArrayLiteral(
+            "INSERT OR REPLACE INTO tls_chains (exchange_id, leg, position, certificate_id) "
+            "VALUES (?1, ?2, ?3, ?4)"));
+        if (!link)
+            return link.error();
+        link->bind(1, exchange.row);
+        link->bindText(2, QByteArrayView(legName(tls.leg)));
+        link->bind(3, qint64{position});
+        link->bind(4, certificate.value());
+        if (Status done = link->run("cannot record a certificate chain"); !done)
+            return done;
+    }
+    // The list shows the client leg's version (what the client negotiated
+    // with us); the server leg's when there is no client leg.
+    const bool client = tls.leg == record::TlsLeg::Client;
+    if (client || !exchange.hasClientTls) {
+        exchange.hasClientTls = exchange.hasClientTls || client;
+        exchange.tlsVersion = tls.version;
+        return updateRow(exchange, "UPDATE exchanges SET tls_version = ?2 WHERE id = ?1", 0,
+                         QByteArrayView(exchange.tlsVersion));
+    }
+    return {};
+}
+
+Result<qint64> RecordApplier::certificateId(const QByteArray& der) {
+    const QByteArray sha = QCryptographicHash::hash(der, QCryptographicHash::Sha256);
+    if (auto it = m_certificateIds.constFind(sha); it != m_certificateIds.constEnd())
+        return it.value();
+    auto insert = m_db.cached(QByteArrayLiteral(
+        "INSERT INTO certificates (sha256, der) VALUES (?1, ?2) ON CONFLICT (sha256) DO NOTHING"));
+    if (!insert)
+        return insert.error();
+    insert->bindBlob(1, sha);
+    insert->bindBlobNoCopy(2, der);
+    if (Status done = insert->run("cannot record a certificate"); !done)
+        return done.error();
+    auto select = m_db.cached(QByteArrayLiteral("SELECT id FROM certificates WHERE sha256 = ?1"));
+    if (!select)
+        return select.error();
+    select->bindBlob(1, sha);
+    if (select->step() != SqliteStatement::Step::Row)
+        return select->error(QStringLiteral("cannot find a recorded certificate"));
+    const qint64 id = select->int64(0);
+    if (m_certificateIds.size() >= kMaxCachedCertificates)
+        m_certificateIds.clear();
+    m_certificateIds.insert(sha, id);
+    return id;
+}
+
+void RecordApplier::forgetAll() {
+    m_inFlight.clear();
+    m_certificateIds.clear();
+    m_completed.clear();
+    m_nextRow = 0; // ids handed out in the rolled-back transaction are free again
+}
+
+std::vector<record::ExchangeId> RecordApplier::takeCompleted() {
+    std::vector<record::ExchangeId> completed;
+    completed.swap(m_completed);
+    return completed;
+}
+
+} // namespace spyglass::core::store

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "QueuedRecord.h"
+#include "StoreResult.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <array>
+#include <unordered_map>
+#include <vector>
+
+namespace spyglass::core::store {
+
+class SqliteConnection;
+
+// Turns queued records into rows, on the writer thread, inside the
+// transaction the writer opened. Holds what an exchange needs until its
+// end: its row id (the proxy's ids restart each run; the file's ids are its
+// own, dense and increasing, assigned here in Begin order), the heads for
+// the search index, and body bytes not yet written (flushed in parts of
+// kPartBytes and before every commit, so memory stays bounded however large
+// or slow a body is).
+//
+// The list row itself is written once, at the end, with its final values:
+// most exchanges begin and end inside one transaction, and a row inserted
+// early and updated twice costs three writes to the table and each index.
+// Exchanges still in flight when a transaction commits get an 'open' row
+// then (prepareCommit), so readers see them.
+class RecordApplier {
+public:
+    static constexpr qsizetype kPartBytes = 256 * 1024;
+
+    explicit RecordApplier(SqliteConnection& db);
+
+    [[nodiscard]] Status apply(QueuedRecord& record);
+    // Before a commit: writes buffered body bytes and the 'open' rows of
+    // exchanges still in flight.
+    [[nodiscard]] Status prepareCommit();
+    // Marks every exchange still in flight incomplete (the proxy stopped, or
+    // recording paused) and forgets it.
+    [[nodiscard]] Status abandonAll();
+    // After a rollback: the rows of exchanges in flight may be gone.
+    void forgetAll();
+
+    // Proxy ids of exchanges whose end was applied since the last call.
+    [[nodiscard]] std::vector<record::ExchangeId> takeCompleted();
+    [[nodiscard]] qint64 recordedExchanges() const { return m_recorded; }
+    [[nodiscard]] std::size_t inFlight() const { return m_inFlight.size(); }
+
+private:
+    struct BodyState {
+        int seq = 0;
+        qint64 stored = 0;
+        QByteArray pending;
+    };
+    struct InFlight {
+        qint64 row = 0;
+        bool rowWritten = false; // the exchanges row exists (in flight at a commit)
+        record::ExchangeBegin begin;
+        int status = 0;
+        QByteArray tlsVersion;
+        QByteArray url;
+        std::array<QByteArray, 2> heads; // last head per direction, raw
+        std::array<int, 2> headSeq{};
+        std::array<BodyState, 2> bodies;
+        bool hasClientTls = false;
+    };
+
+    Status begin(record::ExchangeBegin& begin);
+    Status head(record::HeadRecord& head);
+    Status body(record::BodyChunk& chunk);
+    Status tls(record::TlsRecord& tls);
+    Status end(record::ExchangeEnd& end, const QueuedRecord& queued);
+    Status writePart(InFlight& exchange, int direction);
+    Status writeOpenRow(InFlight& exchange);
+    Status updateRow(InFlight& exchange, const char* sql, qint64 value, QByteArrayView text);
+    Result<qint64> nextRowId();
+    Status writeBodies(InFlight& exchange, const record::ExchangeEnd& end,
+                       const QueuedRecord& queued);
+    Status writeTimings(qint64 row, const record::Timings& timings);
+    Result<qint64> certificateId(const QByteArray& der);
+
+    SqliteConnection& m_db;
+    std::unordered_map<record::ExchangeId, InFlight> m_inFlight;
+    std::vector<record::ExchangeId> m_completed;
+    // sha256 → certificates.id: chains repeat for every exchange with a host.
+    QHash<QByteArray, qint64> m_certificateIds;
+    qint64 m_recorded = 0;
+    qint64 m_nextRow = 0; // 0 = read max(id) + 1 from the file first
+};
+
+} // namespace spyglass::core::store

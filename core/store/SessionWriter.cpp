@@ -1,0 +1,357 @@
+#include "SessionWriter.h"
+
+#include "RecordApplier.h"
+#include "SqliteConnection.h"
+
+#include <QDateTime>
+#include <algorithm>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace spyglass::core::store {
+
+namespace {
+
+// SQLite's own ceiling (SQLITE_MAX_PAGE_COUNT in Debian's build): what
+// max_page_count returns to when a test lifts its limit.
+constexpr qint64 kDefaultMaxPageCount = 1073741823;
+// After this long without records the writer sleeps until the next one
+// instead of polling (no wakeups while the proxy is idle).
+constexpr std::chrono::milliseconds kIdleAfter{200};
+constexpr std::chrono::milliseconds kIdleWait{1000};
+// Room a paused writer must be able to write before it resumes.
+constexpr qint64 kResumeProbeBytes = 1 << 20;
+
+QString describeFailure(int code) {
+    if (code == SQLITE_FULL)
+        return QStringLiteral("disk full");
+    if ((code & 0xff) == SQLITE_IOERR)
+        return QStringLiteral("I/O error");
+    if ((code & 0xff) == SQLITE_READONLY)
+        return QStringLiteral("the file became read-only");
+    if ((code & 0xff) == SQLITE_CORRUPT)
+        return QStringLiteral("the file is damaged");
+    return QStringLiteral("storage error");
+}
+
+qint64 nowUs() {
+    return QDateTime::currentMSecsSinceEpoch() * 1000;
+}
+
+} // namespace
+
+Result<std::unique_ptr<SessionWriter>> SessionWriter::open(WriterOptions options) {
+    auto db = SessionFile::openForWriting(options.path, options.durability);
+    if (!db)
+        return db.error();
+    // Exchanges a crashed or killed run left open can never finish now.
+    if (Status swept =
+            db.value()->exec("UPDATE exchanges SET state = 'incomplete' WHERE state = 'open'");
+        !swept)
+        return Error{QStringLiteral("cannot write %1: %2").arg(options.path, swept.errorMessage())};
+    return std::unique_ptr<SessionWriter>(
+        new SessionWriter(std::move(options), std::move(db).value()));
+}
+
+SessionWriter::SessionWriter(WriterOptions options, std::unique_ptr<SqliteConnection> db)
+    : m_options(std::move(options))
+    , m_db(std::move(db))
+    , m_applier(std::make_unique<RecordApplier>(*m_db))
+    , m_queue(m_options.queue) {}
+
+SessionWriter::~SessionWriter() {
+    stop();
+}
+
+void SessionWriter::start() {
+    if (m_started.exchange(true))
+        return;
+    {
+        std::lock_guard lock(m_statusMutex);
+        m_state = RecorderStatus::State::Recording;
+    }
+    m_thread = std::thread([this] { run(); });
+    // Named for top/perf: "which thread is busy" is the first question.
+    pthread_setname_np(m_thread.native_handle(), "sg-recorder");
+}
+
+void SessionWriter::stop() {
+    m_queue.close();
+    if (m_thread.joinable())
+        m_thread.join();
+    else if (m_db && !m_started.load())
+        finish(); // never started: still close the file cleanly
+    std::lock_guard lock(m_statusMutex);
+    m_state = RecorderStatus::State::Stopped;
+}
+
+void SessionWriter::record(record::RecordEvent event) {
+    m_queue.push(std::move(event));
+}
+
+void SessionWriter::resume() {
+    m_resumeRequested = true;
+    m_queue.wake();
+}
+
+RecorderStatus SessionWriter::status() const {
+    RecorderStatus status;
+    const QueueCounters counters = m_queue.counters();
+    {
+        std::lock_guard lock(m_statusMutex);
+        status.state = m_state;
+        status.message = m_message;
+    }
+    status.path = m_options.path;
+    status.recordedExchanges = m_recorded.load();
+    status.droppedExchanges = counters.droppedExchanges;
+    status.lostWhilePaused = m_lostWhilePaused.load();
+    status.saturatedBodies = counters.saturatedBodies;
+    status.droppedBodyBytes = counters.droppedBodyBytes;
+    status.damagedExchanges = counters.damagedExchanges;
+    status.pauses = m_pauses.load();
+    return status;
+}
+
+void SessionWriter::run() {
+    if (const int nice = qEnvironmentVariableIntValue("XNICE"); nice > 0)
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
+    std::vector<QueuedRecord> batch;
+    for (;;) {
+        applyTestSettings();
+        const bool paused = m_state == RecorderStatus::State::Paused; // only this thread writes it
+        // Idle (nothing for a while): sleep until the first record. Busy:
+        // poll every `settle` without making the proxy wake us per record.
+        const bool idle = Clock::now() - m_lastRecordAt > kIdleAfter;
+        std::chrono::milliseconds wait = idle ? kIdleWait : m_options.settle;
+        if (paused) {
+            wait = m_options.retryInterval;
+        } else if (m_inTransaction) {
+            const auto left =
+                m_options.commitInterval - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               Clock::now() - m_transactionStart);
+            wait = std::clamp(left, std::chrono::milliseconds{0}, m_options.settle);
+        }
+        const bool more = m_queue.takeAll(batch, wait, idle || paused);
+        if (!batch.empty())
+            m_lastRecordAt = Clock::now();
+        if (paused) {
+            discard(batch, 0);
+            if (m_resumeRequested.exchange(false) ||
+                Clock::now() - m_pausedAt >= m_options.retryInterval)
+                tryResume();
+            if (!more)
+                break;
+            continue;
+        }
+        // The queue drained and stayed empty for `settle`: commit. Waiting
+        // that little groups the exchanges of a busy moment into one
+        // commit, which writes each touched page once instead of once per
+        // exchange (measured: the writer's cost per exchange halves).
+        if (batch.empty() && m_inTransaction)
+            commit();
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            Status done = m_inTransaction || beginTransaction() ? m_applier->apply(batch[i])
+                                                                : Status(Error{});
+            if (!done) {
+                if (m_state != RecorderStatus::State::Paused)
+                    pause(done);
+                // What was taken but not applied is lost like later records.
+                discard(batch, i);
+                break;
+            }
+            if (const qint64 delay = m_applyDelayUs.load(); delay > 0)
+                std::this_thread::sleep_for(std::chrono::microseconds(delay));
+            if (Clock::now() - m_transactionStart >= m_options.commitInterval)
+                commit();
+        }
+        if (m_inTransaction && Clock::now() - m_transactionStart >= m_options.commitInterval)
+            commit();
+        if (!more)
+            break;
+    }
+    finish();
+}
+
+bool SessionWriter::beginTransaction() {
+    if (Status done = m_db->exec("BEGIN"); !done) {
+        pause(done);
+        return false;
+    }
+    m_inTransaction = true;
+    m_transactionStart = Clock::now();
+    return true;
+}
+
+void SessionWriter::commit() {
+    if (!m_inTransaction)
+        return;
+    Status done = m_applier->prepareCommit();
+    if (done)
+        done = saveCounters();
+    if (done)
+        done = m_db->exec("COMMIT");
+    if (!done) {
+        pause(done);
+        return;
+    }
+    m_inTransaction = false;
+    const std::vector<record::ExchangeId> completed = m_applier->takeCompleted();
+    m_recorded += static_cast<qint64>(completed.size());
+    if (m_commitListener && !completed.empty())
+        m_commitListener(completed);
+}
+
+Status SessionWriter::saveCounters() {
+    // Kept in the file so that `spyglass-cli list` can say what is missing.
+    const QueueCounters counters = m_queue.counters();
+    const qint64 lost = m_lostWhilePaused.load();
+    if (counters.droppedExchanges == m_savedCounters.droppedExchanges &&
+        counters.saturatedBodies == m_savedCounters.saturatedBodies &&
+        counters.damagedExchanges == m_savedCounters.damagedExchanges && lost == m_savedLost)
+        return {};
+    auto save = m_db->cached(
+        QByteArrayLiteral("INSERT OR REPLACE INTO session (key, value) VALUES (?1, ?2)"));
+    if (!save)
+        return save.error();
+    const std::pair<const char*, qint64> values[] = {
+        {"recorder_dropped_exchanges", counters.droppedExchanges},
+        {"recorder_saturated_bodies", counters.saturatedBodies},
+        {"recorder_damaged_exchanges", counters.damagedExchanges},
+        {"recorder_lost_while_paused", lost},
+    };
+    for (const auto& [key, value] : values) {
+        save->bindText(1, QByteArrayView(key));
+        save->bind(2, value);
+        if (Status done = save->run("cannot save recorder counters"); !done)
+            return done;
+    }
+    m_savedCounters = counters;
+    m_savedLost = lost;
+    return {};
+}
+
+void SessionWriter::pause(const Status& failure) {
+    const int code = m_db->lastErrorCode();
+    if (m_inTransaction || sqlite3_get_autocommit(m_db->handle()) == 0)
+        (void)m_db->exec("ROLLBACK");
+    m_inTransaction = false;
+    // Exchanges in flight will never be whole, and those that ended in the
+    // rolled-back transaction are gone.
+    m_lostWhilePaused +=
+        static_cast<qint64>(m_applier->inFlight() + m_applier->takeCompleted().size());
+    m_applier->forgetAll();
+    m_pausedAt = Clock::now();
+    ++m_pauses;
+    {
+        std::lock_guard lock(m_statusMutex);
+        m_state = RecorderStatus::State::Paused;
+        m_message = QStringLiteral("%1 writing %2 (%3); traffic is still relayed but not "
+                                   "recorded. Free space, then resume (retried every %4 s)")
+                        .arg(describeFailure(code), m_options.path, failure.errorMessage())
+                        .arg(m_options.retryInterval.count() / 1000.0);
+    }
+    notifyStatus();
+}
+
+void SessionWriter::tryResume() {
+    applyTestSettings();
+    // A real write of kResumeProbeBytes, committed, then removed: a few free
+    // bytes must not end a pause only for the next body to fail again.
+    Status done = m_db->exec("BEGIN IMMEDIATE");
+    if (done) {
+        auto probe = m_db->cached(QByteArrayLiteral(
+            "INSERT OR REPLACE INTO session (key, value) VALUES ('resume_probe', zeroblob(?1))"));
+        if (probe)
+            probe->bind(1, kResumeProbeBytes);
+        done = probe ? probe->run("cannot write") : Status(probe.error());
+        if (done)
+            done = m_db->exec("COMMIT");
+        else
+            (void)m_db->exec("ROLLBACK");
+    }
+    if (done) {
+        done = m_db->exec("BEGIN IMMEDIATE");
+        if (done) {
+            auto stamp = m_db->cached(QByteArrayLiteral(
+                "INSERT OR REPLACE INTO session (key, value) VALUES ('resumed_us', ?1)"));
+            if (stamp)
+                stamp->bind(1, nowUs());
+            done = stamp ? stamp->run("cannot write") : Status(stamp.error());
+            if (done)
+                done = m_db->exec("DELETE FROM session WHERE key = 'resume_probe'");
+            // Exchanges in flight when recording paused can never finish.
+            if (done)
+                done = m_db->exec("UPDATE exchanges SET state = 'incomplete' WHERE state = 'open'");
+            if (done)
+                done = m_db->exec("COMMIT");
+            if (!done)
+                (void)m_db->exec("ROLLBACK");
+        }
+    }
+    if (!done) {
+        m_pausedAt = Clock::now();
+        return;
+    }
+    {
+        std::lock_guard lock(m_statusMutex);
+        m_state = RecorderStatus::State::Recording;
+        m_message.clear();
+    }
+    notifyStatus();
+}
+
+void SessionWriter::discard(const std::vector<QueuedRecord>& batch, std::size_t from) {
+    qint64 begun = 0;
+    for (std::size_t i = from; i < batch.size(); ++i) {
+        if (std::holds_alternative<record::ExchangeBegin>(batch[i].event))
+            ++begun;
+    }
+    m_lostWhilePaused += begun;
+}
+
+void SessionWriter::finish() {
+    if (!m_db)
+        return;
+    if (m_state != RecorderStatus::State::Paused) {
+        Status done = m_inTransaction ? Status() : m_db->exec("BEGIN");
+        m_inTransaction = true;
+        if (done)
+            done = m_applier->abandonAll();
+        if (done)
+            done = saveCounters();
+        if (done)
+            done = m_db->exec("COMMIT");
+        if (!done)
+            (void)m_db->exec("ROLLBACK");
+        m_inTransaction = false;
+        const std::vector<record::ExchangeId> completed = m_applier->takeCompleted();
+        if (done) {
+            m_recorded += static_cast<qint64>(completed.size());
+            if (m_commitListener && !completed.empty())
+                m_commitListener(completed);
+        }
+    }
+    // Closing the last connection checkpoints the WAL into the file and
+    // removes it, so the session is one self-contained file again.
+    m_applier.reset();
+    m_db.reset();
+}
+
+void SessionWriter::applyTestSettings() {
+    const qint64 pages = m_maxPageCount.exchange(-1);
+    if (pages < 0)
+        return;
+    const QByteArray sql =
+        "PRAGMA max_page_count = " + QByteArray::number(pages == 0 ? kDefaultMaxPageCount : pages);
+    (void)m_db->exec(sql);
+}
+
+void SessionWriter::notifyStatus() {
+    if (m_statusListener)
+        m_statusListener(status());
+}
+
+} // namespace spyglass::core::store

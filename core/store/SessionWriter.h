@@ -1,0 +1,124 @@
+#pragma once
+
+#include "RecordQueue.h"
+#include "RecorderStatus.h"
+#include "SessionFile.h"
+#include "core/record/Recorder.h"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace spyglass::core::store {
+
+class RecordApplier;
+
+struct WriterOptions {
+    QString path;
+    SessionFile::Durability durability = SessionFile::Durability::Normal;
+    QueueLimits queue; // queue bounds and the per-message body cap
+    // Commit when the queue has drained and stayed empty for `settle`, and
+    // at least every commitInterval while records keep coming.
+    std::chrono::milliseconds commitInterval{100};
+    std::chrono::milliseconds settle{5};
+    // While paused by a storage error, try to resume this often.
+    std::chrono::milliseconds retryInterval{5000};
+};
+
+// The recorder behind record::Recorder: one writer thread owns the only
+// write connection to a session file. The proxy's record() calls go into a
+// bounded RecordQueue and never wait; the thread applies them in
+// transactions (commit when the queue drains, and at least every
+// commitInterval). A storage error (disk full, I/O) rolls back, pauses
+// recording with a message and keeps counting what is not recorded; the
+// proxy is never slowed or stopped. It resumes on resume() or by itself
+// when a retry succeeds (space came back).
+class SessionWriter final : public record::Recorder {
+public:
+    // Called on the writer thread after each commit with the proxy ids of
+    // the exchanges whose end it made durable.
+    using CommitListener = std::function<void(const std::vector<record::ExchangeId>& completed)>;
+    // Called on the writer thread when recording pauses or resumes.
+    using StatusListener = std::function<void(const RecorderStatus& status)>;
+
+    // Opens (creating or migrating) the file on the calling thread, so a bad
+    // path is reported before any traffic flows.
+    static Result<std::unique_ptr<SessionWriter>> open(WriterOptions options);
+    ~SessionWriter() override;
+    SessionWriter(const SessionWriter&) = delete;
+    SessionWriter& operator=(const SessionWriter&) = delete;
+
+    // Listeners are set before start().
+    void setCommitListener(CommitListener listener) { m_commitListener = std::move(listener); }
+    void setStatusListener(StatusListener listener) { m_statusListener = std::move(listener); }
+
+    void start();
+    // Applies what is queued, marks exchanges still in flight incomplete,
+    // commits and closes the file. Idempotent.
+    void stop();
+
+    void record(record::RecordEvent event) override;
+
+    [[nodiscard]] RecorderStatus status() const;
+    // Asks a paused writer to try again now.
+    void resume();
+    [[nodiscard]] const QString& path() const { return m_options.path; }
+
+    // Test seams: a delay per applied record (a deliberately slow writer),
+    // and SQLite's max_page_count (a disk that fills at a known size; 0
+    // restores the default), applied by the writer before its next write.
+    void setApplyDelayForTesting(std::chrono::microseconds delay) {
+        m_applyDelayUs = delay.count();
+    }
+    void setMaxPageCountForTesting(qint64 pages) { m_maxPageCount = pages; }
+
+private:
+    SessionWriter(WriterOptions options, std::unique_ptr<SqliteConnection> db);
+
+    void run();
+    [[nodiscard]] bool beginTransaction();
+    void commit();
+    void pause(const Status& failure);
+    void tryResume();
+    void discard(const std::vector<QueuedRecord>& batch, std::size_t from);
+    void finish();
+    [[nodiscard]] Status saveCounters();
+    void applyTestSettings();
+    void notifyStatus();
+
+    using Clock = std::chrono::steady_clock;
+
+    const WriterOptions m_options;
+    std::unique_ptr<SqliteConnection> m_db;
+    std::unique_ptr<RecordApplier> m_applier;
+    RecordQueue m_queue;
+    std::thread m_thread;
+    CommitListener m_commitListener;
+    StatusListener m_statusListener;
+
+    // Writer-thread state.
+    bool m_inTransaction = false;
+    Clock::time_point m_transactionStart;
+    Clock::time_point m_pausedAt;
+    Clock::time_point m_lastRecordAt;
+    QueueCounters m_savedCounters;
+    qint64 m_savedLost = -1;
+
+    // Shared with status().
+    mutable std::mutex m_statusMutex;
+    RecorderStatus::State m_state = RecorderStatus::State::Stopped;
+    QString m_message;
+    std::atomic<qint64> m_recorded{0};
+    std::atomic<qint64> m_lostWhilePaused{0};
+    std::atomic<qint64> m_pauses{0};
+    std::atomic<bool> m_resumeRequested{false};
+    std::atomic<bool> m_started{false};
+    std::atomic<qint64> m_applyDelayUs{0};
+    std::atomic<qint64> m_maxPageCount{-1};
+};
+
+} // namespace spyglass::core::store

@@ -1,0 +1,48 @@
+// The child of test_CrashSafety: records crashExchange(n) for n = START,
+// START+1, ... into SESSION until it is killed, printing "ack N" (flushed)
+// after each commit for every exchange that commit made durable.
+//
+//   store_crash_child SESSION START
+#include "CrashStream.h"
+#include "core/store/SessionWriter.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+#include <thread>
+
+using namespace spyglass::core;
+using namespace spyglass::core::store;
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: store_crash_child SESSION START\n");
+        return 2;
+    }
+    WriterOptions options;
+    options.path = QString::fromLocal8Bit(argv[1]);
+    options.commitInterval = std::chrono::milliseconds(20);
+    auto writer = SessionWriter::open(options);
+    if (!writer) {
+        std::fprintf(stderr, "%s\n", qPrintable(writer.errorMessage()));
+        return 1;
+    }
+    writer.value()->setCommitListener([](const std::vector<record::ExchangeId>& ids) {
+        for (record::ExchangeId id : ids)
+            std::printf("ack %llu\n", static_cast<unsigned long long>(id));
+        std::fflush(stdout);
+    });
+    writer.value()->start();
+    std::printf("ready\n");
+    std::fflush(stdout);
+    const qint64 start = QByteArray(argv[2]).toLongLong();
+    // Bounded: the parent kills us long before this ends.
+    for (qint64 n = start; n < start + 1'000'000; ++n) {
+        testing::crashExchange(n).recordInto(*writer.value());
+        // Keep the writer busy but not saturated, so most exchanges commit.
+        if (n % 8 == 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    writer.value()->stop();
+    return 0;
+}
