@@ -1,6 +1,7 @@
 #include "ConsoleCommands.h"
 
 #include "core/net/ProxyServer.h"
+#include "core/store/SessionWriter.h"
 
 #include <QDateTime>
 #include <chrono>
@@ -25,8 +26,10 @@ void printLine(const QString& text) {
 
 } // namespace
 
-ConsoleCommands::ConsoleCommands(core::net::ProxyServer& server)
+ConsoleCommands::ConsoleCommands(core::net::ProxyServer& server,
+                                 core::store::SessionWriter* recorder)
     : m_server(server)
+    , m_recorder(recorder)
     , m_notifier(std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read)) {
     QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(),
                      [this] { onReadable(); });
@@ -67,8 +70,22 @@ void ConsoleCommands::execute(const QByteArray& line) {
     } else if (line == "passthrough clear") {
         passthrough.clear();
         printLine(QStringLiteral("passthrough: cleared"));
+    } else if (line == "record" || line == "record resume") {
+        if (!m_recorder) {
+            printLine(QStringLiteral("record: not recording (--no-record)"));
+            return;
+        }
+        if (line == "record resume") {
+            // The writer thread probes for space and resumes; its status
+            // listener prints the outcome.
+            m_recorder->resume();
+            printLine(QStringLiteral("record: resume requested"));
+            return;
+        }
+        printLine(QStringLiteral("record: ") + m_recorder->status().summary());
     } else {
-        printLine(QStringLiteral("commands: passthrough | passthrough clear | help"));
+        printLine(QStringLiteral(
+            "commands: passthrough | passthrough clear | record | record resume | help"));
     }
 }
 

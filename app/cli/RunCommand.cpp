@@ -108,7 +108,7 @@ int runProxyCommand(const QStringList& arguments) {
     if (recorder)
         std::fprintf(stderr, "Recording to %s\n", qPrintable(recorder->path()));
 
-    ConsoleCommands console(server);
+    ConsoleCommands console(server, recorder.get());
     SignalWatcher signalWatcher([&](int) { QCoreApplication::quit(); });
     const int code = QCoreApplication::exec();
     server.stop();

@@ -1,6 +1,7 @@
 """Interception extras with real clients: plain HTTP inside an intercepted
 CONNECT, the TLS key log (SSLKEYLOGFILE) and the passthrough list commands
-typed on spyglass-cli's standard input (issue 4)."""
+typed on spyglass-cli's standard input (issue 4), and the `record` commands
+(issue 5)."""
 
 import os
 import subprocess
@@ -120,3 +121,47 @@ class InterceptConsoleTest(IntegrationCase):
         self.assertIsNotNone(self.proxy.wait_for(lambda l: l == "passthrough: cleared"))
         again = curl("-s", "--cacert", str(self.spyglass_ca), "-x", self.proxy_url(), url)
         self.assertEqual(again.returncode, 0, describe(again))
+
+
+class RecordConsoleTest(IntegrationCase):
+    """`record` and `record resume` typed on spyglass-cli's standard input
+    (issue 5: the user asks to resume recording after a storage error)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.origin = cls.start_origin()
+        cls.session = cls.temp_dir() / "console.spyglass"
+        cls.proxy = ConsoleProxy(["--allow-any-port", "--session", str(cls.session)],
+                                 isolated_env(str(cls.temp_dir())))
+        cls.addClassCleanup(cls.proxy.stop)
+
+    def test_record_prints_the_recorder_state_with_its_count(self):
+        url = f"http://127.0.0.1:{self.origin.port}/echo"
+        result = curl("-s", "-x", "http://" + self.proxy.address, url)
+        self.assertEqual(result.returncode, 0, describe(result))
+        expected = f"record: recorded to {self.session}: 1 exchanges"
+        line = None
+        # The writer commits within ~100 ms; ask again until it has.
+        for _ in range(50):
+            self.proxy.command("record")
+            line = self.proxy.wait_for(lambda l: l == expected, timeout=0.2)
+            if line:
+                break
+        self.assertIsNotNone(line, "\n".join(self.proxy.lines))
+
+    def test_record_resume_is_acknowledged(self):
+        self.proxy.command("record resume")
+        self.assertIsNotNone(self.proxy.wait_for(lambda l: l == "record: resume requested"),
+                             "\n".join(self.proxy.lines))
+
+
+class NoRecordConsoleTest(IntegrationCase):
+    def test_record_says_recording_is_off(self):
+        proxy = ConsoleProxy(["--no-record"], isolated_env(str(self.temp_dir())))
+        try:
+            proxy.command("record")
+            self.assertIsNotNone(
+                proxy.wait_for(lambda l: l == "record: not recording (--no-record)"),
+                "\n".join(proxy.lines))
+        finally:
+            self.assertEqual(proxy.stop(), 0)
