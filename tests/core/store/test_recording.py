@@ -13,6 +13,7 @@ import os
 import re
 import resource
 import sqlite3
+import ssl
 import stat
 import subprocess
 import tempfile
@@ -475,6 +476,66 @@ class RecordingOptionsTest(RecordingCase):
                                     "AND state = 'complete'").fetchone()[0], 1)
         lost = db.execute("SELECT value FROM session WHERE key = 'recorder_lost_while_paused'").fetchone()
         self.assertGreater(int(lost[0]), 0)
+
+
+class InterceptedRecordingTest(RecordingCase):
+    """HTTPS decrypted by Spyglass lands in the file with both TLS legs and
+    the server's certificate chain (issue 5: 'TLS details')."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ca = cls.make_ca()
+        cls.tls_origin = cls.start_origin(cls.ca.server_context())
+
+    def test_intercepted_exchange_has_both_tls_legs_and_the_chain(self):
+        session = self.session_path()
+        ca_dir = session.parent / "ca"
+        proxy = self.record(session, "--allow-port", str(self.tls_origin.port), "--intercept",
+                            "localhost", "--upstream-ca", str(self.ca.ca_pem), "--ca-dir",
+                            str(ca_dir))
+        spyglass_ca = session.parent / "spyglass.pem"
+        self.cli("ca", "export", "--format", "pem", "--out", spyglass_ca, "--ca-dir", ca_dir)
+        result = curl("-x", proxy.url, "--cacert", str(spyglass_ca),
+                      self.tls_origin.url("/bytes/3000/5", "localhost"))
+        self.assertCurlOk(result)
+        self.assertEqual(result.stdout, payload(3000, 5))
+        self.stop(proxy)
+
+        db = open_db(session)
+        rows = db.execute("SELECT * FROM exchanges ORDER BY id").fetchall()
+        # The intercepted CONNECT is a row of its own, then the GET inside it.
+        self.assertEqual([(r["method"], r["mode"]) for r in rows],
+                         [("CONNECT", "intercepted"), ("GET", "intercepted")])
+        row = rows[-1]
+        self.assertEqual((row["mode"], row["method"], row["scheme"], row["host"], row["path"],
+                          row["status"], row["response_size"], row["state"]),
+                         ("intercepted", "GET", "https", "localhost", "/bytes/3000/5", 200, 3000,
+                          "complete"))
+        self.assertIn(row["tls_version"], ("TLSv1.2", "TLSv1.3"))
+        legs = {r["leg"]: r for r in db.execute(
+            "SELECT * FROM tls WHERE exchange_id = ?", (row["id"],))}
+        self.assertEqual(set(legs), {"client", "server"})
+        for leg in legs.values():
+            self.assertIn(leg["version"], ("TLSv1.2", "TLSv1.3"))
+            self.assertTrue(leg["cipher"])
+        # curl offers http/1.1 and Spyglass accepts it; the test origin
+        # (Python's ssl) negotiates no ALPN at all.
+        self.assertEqual(legs["client"]["alpn"], "http/1.1")
+        self.assertEqual(legs["server"]["alpn"], "")
+        self.assertEqual(legs["client"]["sni"], "localhost")
+        self.assertEqual(legs["server"]["verified"], 1)
+        # The server's chain as it sent it, leaf first, stored as DER.
+        chain = db.execute(
+            "SELECT c.der FROM tls_chains t JOIN certificates c ON c.id = t.certificate_id "
+            "WHERE t.exchange_id = ? AND t.leg = 'server' ORDER BY t.position",
+            (row["id"],)).fetchall()
+        self.assertGreaterEqual(len(chain), 1)
+        origin_leaf = ssl.PEM_cert_to_DER_cert(self.ca.leaf_pem.read_text())
+        self.assertEqual(chain[0]["der"], origin_leaf)
+        self.assertEqual(body_of(db, row["id"], "response"), payload(3000, 5))
+        shown = self.cli("show", session, str(row["id"])).stdout.decode()
+        self.assertIn("TLSv1.", shown)
+        self.assertIn("localhost", shown)
 
 
 if __name__ == "__main__":
