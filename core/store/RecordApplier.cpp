@@ -12,6 +12,21 @@ namespace {
 
 constexpr qsizetype kMaxCachedCertificates = 4096;
 
+bool sameTls(const record::TlsRecord& a, const record::TlsRecord& b) {
+    if (a.leg != b.leg || a.verified != b.verified || a.insecureException != b.insecureException ||
+        a.version != b.version || a.cipher != b.cipher || a.alpn != b.alpn || a.sni != b.sni ||
+        a.chainDer.size() != b.chainDer.size())
+        return false;
+    for (qsizetype i = 0; i < a.chainDer.size(); ++i) {
+        const QByteArray& x = a.chainDer.at(i);
+        const QByteArray& y = b.chainDer.at(i);
+        // The proxy hands on one parsed chain per connection: mostly shared.
+        if (!x.isSharedWith(y) && x != y)
+            return false;
+    }
+    return true;
+}
+
 int index(record::Direction direction) {
     return direction == record::Direction::Request ? 0 : 1;
 }
@@ -62,19 +77,32 @@ Status RecordApplier::begin(record::ExchangeBegin& begin) {
     auto row = nextRowId();
     if (!row)
         return row.error();
-    auto host = m_db.cached(
-        QByteArrayLiteral("INSERT INTO hosts (name, exchanges) VALUES (?1, 1) "
-                          "ON CONFLICT (name) DO UPDATE SET exchanges = exchanges + 1"));
-    if (!host)
-        return host.error();
-    host->bindText(1, QByteArrayView(begin.host));
-    if (Status done = host->run("cannot record a host"); !done)
-        return done;
+    // Summed here, written once per host and commit (flushHostCounts): a
+    // busy host would otherwise rewrite its `hosts` row for every exchange.
+    ++m_hostCounts[begin.host];
     InFlight exchange;
     exchange.row = row.value();
     exchange.url = urlOf(begin);
     exchange.begin = std::move(begin);
     m_inFlight.emplace(exchange.begin.id, std::move(exchange));
+    return {};
+}
+
+Status RecordApplier::flushHostCounts() {
+    if (m_hostCounts.isEmpty())
+        return {};
+    auto upsert = m_db.cached(
+        QByteArrayLiteral("INSERT INTO hosts (name, exchanges) VALUES (?1, ?2) "
+                          "ON CONFLICT (name) DO UPDATE SET exchanges = exchanges + ?2"));
+    if (!upsert)
+        return upsert.error();
+    for (auto it = m_hostCounts.cbegin(); it != m_hostCounts.cend(); ++it) {
+        upsert->bindText(1, QByteArrayView(it.key()));
+        upsert->bind(2, it.value());
+        if (Status done = upsert->run("cannot record a host"); !done)
+            return done;
+    }
+    m_hostCounts.clear();
     return {};
 }
 
@@ -159,6 +187,8 @@ Status RecordApplier::writePart(InFlight& exchange, int dir) {
 }
 
 Status RecordApplier::prepareCommit() {
+    if (Status done = flushHostCounts(); !done)
+        return done;
     for (auto& [id, exchange] : m_inFlight) {
         for (int dir = 0; dir < 2; ++dir) {
             if (Status done = writePart(exchange, dir); !done)
@@ -202,40 +232,13 @@ Status RecordApplier::tls(record::TlsRecord& tls) {
     if (it == m_inFlight.end())
         return {};
     InFlight& exchange = it->second;
-    auto insert = m_db.cached(QByteArrayLiteral(
-        "INSERT OR REPLACE INTO tls (exchange_id, leg, version, cipher, alpn, sni, verified, "
-        "insecure_exception) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-    if (!insert)
-        return insert.error();
-    insert->bind(1, exchange.row);
-    insert->bindText(2, QByteArrayView(legName(tls.leg)));
-    insert->bindText(3, QByteArrayView(tls.version));
-    insert->bindText(4, QByteArrayView(tls.cipher));
-    insert->bindText(5, QByteArrayView(tls.alpn));
-    insert->bindText(6, QByteArrayView(tls.sni));
-    insert->bind(7, qint64{tls.verified ? 1 : 0});
-    insert->bind(8, qint64{tls.insecureException ? 1 : 0});
-    if (Status done = insert->run("cannot record TLS details"); !done)
-        return done;
-    for (qsizetype position = 0; position < tls.chainDer.size(); ++position) {
-        auto certificate = certificateId(tls.chainDer.at(position));
-        if (!certificate)
-            return certificate.error();
-        auto link = m_db.cached(QByteArrayLiteral(
-            "INSERT OR REPLACE INTO tls_chains (exchange_id, leg, position, certificate_id) "
-            "VALUES (?1, ?2, ?3, ?4)"));
-        if (!link)
-            return link.error();
-        link->bind(1, exchange.row);
-        link->bindText(2, QByteArrayView(legName(tls.leg)));
-        link->bind(3, qint64{position});
-        link->bind(4, certificate.value());
-        if (Status done = link->run("cannot record a certificate chain"); !done)
-            return done;
-    }
+    auto parameters = tlsParametersId(tls);
+    if (!parameters)
+        return parameters.error();
+    const bool client = tls.leg == record::TlsLeg::Client;
+    exchange.tlsIds[client ? 0 : 1] = parameters.value();
     // The list shows the client leg's version (what the client negotiated
     // with us); the server leg's when there is no client leg.
-    const bool client = tls.leg == record::TlsLeg::Client;
     if (client || !exchange.hasClientTls) {
         exchange.hasClientTls = exchange.hasClientTls || client;
         exchange.tlsVersion = tls.version;
@@ -243,6 +246,74 @@ Status RecordApplier::tls(record::TlsRecord& tls) {
                          QByteArrayView(exchange.tlsVersion));
     }
     return {};
+}
+
+Result<qint64> RecordApplier::tlsParametersId(const record::TlsRecord& tls) {
+    for (const RecentTls& recent : m_recentTls) {
+        if (recent.id > 0 && sameTls(recent.tls, tls))
+            return recent.id;
+    }
+    auto id = storedTlsParametersId(tls);
+    if (id) {
+        RecentTls& slot = m_recentTls[m_nextRecentTls];
+        m_nextRecentTls = (m_nextRecentTls + 1) % m_recentTls.size();
+        slot.tls = tls;
+        slot.tls.id = 0;
+        slot.id = id.value();
+    }
+    return id;
+}
+
+Result<qint64> RecordApplier::storedTlsParametersId(const record::TlsRecord& tls) {
+    // The whole record is the key: building and hashing a few KiB costs far
+    // less than the two rows and chain links per exchange it saves.
+    QByteArray key;
+    key.reserve(64 + tls.version.size() + tls.cipher.size() + tls.alpn.size() + tls.sni.size() +
+                tls.chainDer.size() * 2048);
+    key += legName(tls.leg);
+    for (const QByteArray* part : {&tls.version, &tls.cipher, &tls.alpn, &tls.sni})
+        key += QByteArray::number(part->size()) + ':' + *part;
+    key += tls.verified ? 'v' : '-';
+    key += tls.insecureException ? 'i' : '-';
+    for (const QByteArray& der : tls.chainDer)
+        key += QByteArray::number(der.size()) + ':' + der;
+    if (auto found = m_tlsIds.constFind(key); found != m_tlsIds.constEnd())
+        return found.value();
+
+    auto insert = m_db.cached(
+        QByteArrayLiteral("INSERT INTO tls_parameters (leg, version, cipher, alpn, sni, verified, "
+                          "insecure_exception) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    if (!insert)
+        return insert.error();
+    insert->bindText(1, QByteArrayView(legName(tls.leg)));
+    insert->bindText(2, QByteArrayView(tls.version));
+    insert->bindText(3, QByteArrayView(tls.cipher));
+    insert->bindText(4, QByteArrayView(tls.alpn));
+    insert->bindText(5, QByteArrayView(tls.sni));
+    insert->bind(6, qint64{tls.verified ? 1 : 0});
+    insert->bind(7, qint64{tls.insecureException ? 1 : 0});
+    if (Status done = insert->run("cannot record TLS details"); !done)
+        return done.error();
+    const qint64 id = m_db.lastInsertRowId();
+    for (qsizetype position = 0; position < tls.chainDer.size(); ++position) {
+        auto certificate = certificateId(tls.chainDer.at(position));
+        if (!certificate)
+            return certificate.error();
+        auto link =
+            m_db.cached(QByteArrayLiteral("INSERT INTO tls_parameter_chains (tls_id, position, "
+                                          "certificate_id) VALUES (?1, ?2, ?3)"));
+        if (!link)
+            return link.error();
+        link->bind(1, id);
+        link->bind(2, qint64{position});
+        link->bind(3, certificate.value());
+        if (Status done = link->run("cannot record a certificate chain"); !done)
+            return done.error();
+    }
+    if (m_tlsIds.size() >= kMaxCachedCertificates)
+        m_tlsIds.clear();
+    m_tlsIds.insert(key, id);
+    return id;
 }
 
 Result<qint64> RecordApplier::certificateId(const QByteArray& der) {
@@ -273,6 +344,9 @@ Result<qint64> RecordApplier::certificateId(const QByteArray& der) {
 void RecordApplier::forgetAll() {
     m_inFlight.clear();
     m_certificateIds.clear();
+    m_tlsIds.clear(); // their rows may have been rolled back
+    m_recentTls = {};
+    m_hostCounts.clear();
     m_completed.clear();
     m_nextRow = 0; // ids handed out in the rolled-back transaction are free again
 }

@@ -21,11 +21,15 @@ class SqliteConnection;
 // kPartBytes and before every commit, so memory stays bounded however large
 // or slow a body is).
 //
-// The list row itself is written once, at the end, with its final values:
-// most exchanges begin and end inside one transaction, and a row inserted
-// early and updated twice costs three writes to the table and each index.
-// Exchanges still in flight when a transaction commits get an 'open' row
-// then (prepareCommit), so readers see them.
+// Few rows per exchange (format 2): the list row and one `details` row
+// (timings, body metadata, TLS references) are written once, at the end,
+// with their final values: most exchanges begin and end inside one
+// transaction, and a row inserted early and updated twice costs three
+// writes to the table and each index. Exchanges still in flight when a
+// transaction commits get an 'open' row then (prepareCommit), so readers
+// see them. TLS parameters and chains repeat for every exchange on a
+// connection (and every connection to a host): they are stored once and
+// referenced. Host counts are summed in memory and written per commit.
 class RecordApplier {
 public:
     static constexpr qsizetype kPartBytes = 256 * 1024;
@@ -63,6 +67,7 @@ private:
         std::array<QByteArray, 2> heads; // last head per direction, raw
         std::array<int, 2> headSeq{};
         std::array<BodyState, 2> bodies;
+        std::array<qint64, 2> tlsIds{}; // tls_parameters.id per leg; 0 = none
         bool hasClientTls = false;
     };
 
@@ -75,9 +80,12 @@ private:
     Status writeOpenRow(InFlight& exchange);
     Status updateRow(InFlight& exchange, const char* sql, qint64 value, QByteArrayView text);
     Result<qint64> nextRowId();
-    Status writeBodies(InFlight& exchange, const record::ExchangeEnd& end,
-                       const QueuedRecord& queued);
-    Status writeTimings(qint64 row, const record::Timings& timings);
+    Status writeDetails(InFlight& exchange, const record::ExchangeEnd& end,
+                        const QueuedRecord& queued);
+    Status writeAbandonedDetails(const InFlight& exchange);
+    Status flushHostCounts();
+    Result<qint64> tlsParametersId(const record::TlsRecord& tls);
+    Result<qint64> storedTlsParametersId(const record::TlsRecord& tls);
     Result<qint64> certificateId(const QByteArray& der);
 
     SqliteConnection& m_db;
@@ -85,6 +93,18 @@ private:
     std::vector<record::ExchangeId> m_completed;
     // sha256 → certificates.id: chains repeat for every exchange with a host.
     QHash<QByteArray, qint64> m_certificateIds;
+    // Everything a TlsRecord says (chain included) → tls_parameters.id.
+    QHash<QByteArray, qint64> m_tlsIds;
+    // The last few legs seen, compared field by field before building the
+    // key above: the same few repeat for every exchange of busy connections.
+    struct RecentTls {
+        record::TlsRecord tls;
+        qint64 id = 0;
+    };
+    std::array<RecentTls, 8> m_recentTls{};
+    std::size_t m_nextRecentTls = 0;
+    // Exchanges begun per host in this transaction, not yet in `hosts`.
+    QHash<QByteArray, qint64> m_hostCounts;
     qint64 m_recorded = 0;
     qint64 m_nextRow = 0; // 0 = read max(id) + 1 from the file first
 };

@@ -1,5 +1,5 @@
-// RecordApplier: the end of an exchange (its final row, bodies, details,
-// timings, search index) and exchanges that never end.
+// RecordApplier: the end of an exchange (its final row, its details row with
+// timings and body metadata, the search index) and exchanges that never end.
 #include "HeadText.h"
 #include "RecordApplier.h"
 #include "SessionNames.h"
@@ -7,26 +7,20 @@
 
 namespace spyglass::core::store {
 
-namespace {
-
-record::Direction directionAt(int index) {
-    return index == 0 ? record::Direction::Request : record::Direction::Response;
-}
-
-} // namespace
-
 Status RecordApplier::end(record::ExchangeEnd& end, const QueuedRecord& queued) {
     auto it = m_inFlight.find(end.id);
     if (it == m_inFlight.end())
         return {};
     InFlight& exchange = it->second;
     const record::ExchangeBegin& b = exchange.begin;
-    if (Status done = writeBodies(exchange, end, queued); !done)
-        return done;
-    const HeadText responseHead = HeadText::parse(exchange.heads[1]);
+    for (int dir = 0; dir < 2; ++dir) {
+        if (Status done = writePart(exchange, dir); !done)
+            return done;
+    }
     QByteArray contentType = end.contentType;
     if (contentType.isEmpty())
-        contentType = responseHead.value("content-type").value_or(QByteArray());
+        contentType =
+            HeadText::parse(exchange.heads[1]).value("content-type").value_or(QByteArray());
     const bool tunnel = b.mode == record::Mode::Tunnel;
     // One statement either way: the whole row, or the end of an 'open' one.
     auto row = exchange.rowWritten
@@ -66,24 +60,7 @@ Status RecordApplier::end(record::ExchangeEnd& end, const QueuedRecord& queued) 
     }
     if (Status done = row->run("cannot record an exchange"); !done)
         return done;
-
-    auto details = m_db.cached(QByteArrayLiteral(
-        "INSERT OR REPLACE INTO details (exchange_id, sni, note, request_wire_bytes, "
-        "response_wire_bytes, request_body_bytes, response_body_bytes, damaged) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-    if (!details)
-        return details.error();
-    details->bind(1, exchange.row);
-    details->bindText(2, QByteArrayView(b.sni));
-    details->bindText(3, end.note);
-    details->bind(4, end.requestWireBytes);
-    details->bind(5, end.responseWireBytes);
-    details->bind(6, end.requestBodyBytes);
-    details->bind(7, end.responseBodyBytes);
-    details->bind(8, qint64{queued.damaged ? 1 : 0});
-    if (Status done = details->run("cannot record exchange details"); !done)
-        return done;
-    if (Status done = writeTimings(exchange.row, end.timings); !done)
+    if (Status done = writeDetails(exchange, end, queued); !done)
         return done;
 
     auto search = m_db.cached(
@@ -103,59 +80,38 @@ Status RecordApplier::end(record::ExchangeEnd& end, const QueuedRecord& queued) 
     return {};
 }
 
-Status RecordApplier::writeBodies(InFlight& exchange, const record::ExchangeEnd& end,
-                                  const QueuedRecord& queued) {
-    for (int dir = 0; dir < 2; ++dir) {
-        if (Status done = writePart(exchange, dir); !done)
-            return done;
-        const BodyState& state = exchange.bodies[static_cast<std::size_t>(dir)];
-        const BodyFate& fate = queued.bodies[static_cast<std::size_t>(dir)];
-        const qint64 reported = dir == 0 ? end.requestBodyBytes : end.responseBodyBytes;
-        const qint64 size = std::max(reported, state.stored + fate.droppedBytes);
-        if (size == 0 && state.stored == 0 && !fate.chunked)
-            continue;
-        QByteArray truncated;
-        if (fate.saturated)
-            truncated = kTruncatedSaturated;
-        else if (fate.overCap)
-            truncated = kTruncatedCap;
-        else if (state.stored < size)
-            truncated = kTruncatedIncomplete;
-        const HeadText head = HeadText::parse(exchange.heads[static_cast<std::size_t>(dir)]);
-        auto insert = m_db.cached(QByteArrayLiteral(
-            "INSERT OR REPLACE INTO bodies (exchange_id, direction, size, stored, truncated, "
-            "chunked, content_encoding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-        if (!insert)
-            return insert.error();
-        insert->bind(1, exchange.row);
-        insert->bindText(2, QByteArrayView(directionName(directionAt(dir))));
-        insert->bind(3, size);
-        insert->bind(4, state.stored);
-        insert->bindText(5, QByteArrayView(truncated));
-        insert->bind(6, qint64{fate.chunked ? 1 : 0});
-        insert->bindText(7, QByteArrayView(head.joined("content-encoding")));
-        if (Status done = insert->run("cannot record a body"); !done)
-            return done;
-    }
-    return {};
-}
-
-Status RecordApplier::writeTimings(qint64 row, const record::Timings& t) {
+// The one `details` row of an ended exchange: its numbers, timings, TLS
+// references and, per message with content, what was stored of the body.
+Status RecordApplier::writeDetails(InFlight& exchange, const record::ExchangeEnd& end,
+                                   const QueuedRecord& queued) {
     auto insert = m_db.cached(QByteArrayLiteral(
-        "INSERT OR REPLACE INTO timings (exchange_id, accept_us, connect_request_us, "
-        "upstream_connect_start_us, upstream_connected_us, client_tls_start_us, "
-        "client_tls_done_us, server_tls_start_us, server_tls_done_us, request_start_us, "
-        "request_sent_us, response_start_us, done_us) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+        "INSERT OR REPLACE INTO details (exchange_id, sni, note, request_wire_bytes, "
+        "response_wire_bytes, request_body_bytes, response_body_bytes, damaged, accept_us, "
+        "connect_request_us, upstream_connect_start_us, upstream_connected_us, "
+        "client_tls_start_us, client_tls_done_us, server_tls_start_us, server_tls_done_us, "
+        "request_start_us, request_sent_us, response_start_us, done_us, client_tls, server_tls, "
+        "request_body_size, request_body_stored, request_body_truncated, request_body_chunked, "
+        "request_content_encoding, response_body_size, response_body_stored, "
+        "response_body_truncated, response_body_chunked, response_content_encoding) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)"));
     if (!insert)
         return insert.error();
-    insert->bind(1, row);
-    const qint64 values[] = {
+    insert->bind(1, exchange.row);
+    insert->bindText(2, QByteArrayView(exchange.begin.sni));
+    insert->bindText(3, end.note);
+    insert->bind(4, end.requestWireBytes);
+    insert->bind(5, end.responseWireBytes);
+    insert->bind(6, end.requestBodyBytes);
+    insert->bind(7, end.responseBodyBytes);
+    insert->bind(8, qint64{queued.damaged ? 1 : 0});
+    const record::Timings& t = end.timings;
+    const qint64 times[] = {
         t.acceptUs,         t.connectRequestUs, t.upstreamConnectStartUs, t.upstreamConnectedUs,
         t.clientTlsStartUs, t.clientTlsDoneUs,  t.serverTlsStartUs,       t.serverTlsDoneUs,
         t.requestStartUs,   t.requestSentUs,    t.responseStartUs,        t.doneUs};
-    int parameter = 2;
-    for (qint64 value : values) {
+    int parameter = 9;
+    for (qint64 value : times) {
         // 0 means "did not happen"; NULL says so in SQL.
         if (value > 0)
             insert->bind(parameter, value);
@@ -163,7 +119,57 @@ Status RecordApplier::writeTimings(qint64 row, const record::Timings& t) {
             insert->bindNull(parameter);
         ++parameter;
     }
-    return insert->run("cannot record timings");
+    for (int leg = 0; leg < 2; ++leg) {
+        if (const qint64 id = exchange.tlsIds[static_cast<std::size_t>(leg)]; id > 0)
+            insert->bind(21 + leg, id);
+        else
+            insert->bindNull(21 + leg);
+    }
+    for (int dir = 0; dir < 2; ++dir) {
+        const int first = dir == 0 ? 23 : 28;
+        const BodyState& state = exchange.bodies[static_cast<std::size_t>(dir)];
+        const BodyFate& fate = queued.bodies[static_cast<std::size_t>(dir)];
+        const qint64 reported = dir == 0 ? end.requestBodyBytes : end.responseBodyBytes;
+        const qint64 size = std::max(reported, state.stored + fate.droppedBytes);
+        if (size == 0 && state.stored == 0 && !fate.chunked) {
+            for (int column = first; column < first + 5; ++column)
+                insert->bindNull(column); // no content: no `bodies` row
+            continue;
+        }
+        const char* truncated = "";
+        if (fate.saturated)
+            truncated = kTruncatedSaturated;
+        else if (fate.overCap)
+            truncated = kTruncatedCap;
+        else if (state.stored < size)
+            truncated = kTruncatedIncomplete;
+        const QByteArray encoding = HeadText::parse(exchange.heads[static_cast<std::size_t>(dir)])
+                                        .joined("content-encoding");
+        insert->bind(first, size);
+        insert->bind(first + 1, state.stored);
+        insert->bindText(first + 2, QByteArrayView(truncated));
+        insert->bind(first + 3, qint64{fate.chunked ? 1 : 0});
+        insert->bindText(first + 4, QByteArrayView(encoding)); // copied by SQLite
+    }
+    return insert->run("cannot record exchange details");
+}
+
+// What is known of an exchange that never ended: its SNI and TLS legs.
+Status RecordApplier::writeAbandonedDetails(const InFlight& exchange) {
+    auto insert = m_db.cached(
+        QByteArrayLiteral("INSERT OR IGNORE INTO details (exchange_id, sni, client_tls, "
+                          "server_tls) VALUES (?1, ?2, ?3, ?4)"));
+    if (!insert)
+        return insert.error();
+    insert->bind(1, exchange.row);
+    insert->bindText(2, QByteArrayView(exchange.begin.sni));
+    for (int leg = 0; leg < 2; ++leg) {
+        if (const qint64 id = exchange.tlsIds[static_cast<std::size_t>(leg)]; id > 0)
+            insert->bind(3 + leg, id);
+        else
+            insert->bindNull(3 + leg);
+    }
+    return insert->run("cannot record exchange details");
 }
 
 Status RecordApplier::abandonAll() {
@@ -178,6 +184,8 @@ Status RecordApplier::abandonAll() {
     for (auto& [id, exchange] : m_inFlight) {
         update->bind(1, exchange.row);
         if (Status done = update->run("cannot mark an exchange incomplete"); !done)
+            return done;
+        if (Status done = writeAbandonedDetails(exchange); !done)
             return done;
     }
     m_inFlight.clear();

@@ -6,19 +6,33 @@ namespace spyglass::core::store {
 
 namespace {
 
-// Bookkeeping cost of a queued record beyond its payload bytes, so a flood
-// of tiny records is bounded in memory too.
-constexpr qsizetype kRecordOverhead = 256;
+// What a queued record really holds in memory, so that maxBytes bounds the
+// process's memory and not just the payload: the record's slot in the
+// vector, and per byte array its allocation, which is its capacity (a 1 KiB
+// piece of a 64 KiB buffer holds 64 KiB) plus Qt's header and malloc's
+// bookkeeping.
+constexpr qsizetype kRecordOverhead = static_cast<qsizetype>(sizeof(QueuedRecord));
+constexpr qsizetype kAllocationOverhead = 48;
+constexpr qsizetype kSlackToCompact = 16 * 1024;
+
+qsizetype footprint(const QByteArray& bytes) {
+    return bytes.isNull() ? 0 : std::max(bytes.capacity(), bytes.size()) + kAllocationOverhead;
+}
+
+qsizetype footprint(const QString& text) {
+    return text.isNull() ? 0 : std::max(text.capacity(), text.size()) * 2 + kAllocationOverhead;
+}
+
+qsizetype footprint(const record::TlsRecord& tls) {
+    qsizetype bytes =
+        footprint(tls.version) + footprint(tls.cipher) + footprint(tls.alpn) + footprint(tls.sni);
+    for (const QByteArray& der : tls.chainDer)
+        bytes += footprint(der);
+    return bytes;
+}
 
 int index(record::Direction direction) {
     return direction == record::Direction::Request ? 0 : 1;
-}
-
-qsizetype payloadBytes(const record::TlsRecord& tls) {
-    qsizetype bytes = tls.version.size() + tls.cipher.size() + tls.alpn.size() + tls.sni.size();
-    for (const QByteArray& der : tls.chainDer)
-        bytes += der.size();
-    return bytes;
 }
 
 } // namespace
@@ -74,9 +88,9 @@ void RecordQueue::pushLocked(record::RecordEvent&& event) {
                     ++m_counters.droppedExchanges;
                     return;
                 }
-                const qsizetype bytes = begin.client.size() * 2 + begin.scheme.size() +
-                                        begin.host.size() + begin.method.size() +
-                                        begin.path.size() + begin.sni.size();
+                const qsizetype bytes = footprint(begin.client) + footprint(begin.scheme) +
+                                        footprint(begin.host) + footprint(begin.method) +
+                                        footprint(begin.path) + footprint(begin.sni);
                 if (!enqueueLocked(QueuedRecord{std::move(begin), {}, false}, bytes)) {
                     state.refused = true;
                     ++m_counters.droppedExchanges;
@@ -86,7 +100,7 @@ void RecordQueue::pushLocked(record::RecordEvent&& event) {
                 ExchangeState* state = find(head.id);
                 if (state && (state->refused || state->damaged))
                     return;
-                const qsizetype bytes = head.raw.size() + head.forwarded.size();
+                const qsizetype bytes = footprint(head.raw) + footprint(head.forwarded);
                 if (!enqueueLocked(QueuedRecord{std::move(head), {}, false}, bytes))
                     damage(state);
             },
@@ -95,7 +109,7 @@ void RecordQueue::pushLocked(record::RecordEvent&& event) {
                 ExchangeState* state = find(tls.id);
                 if (state && (state->refused || state->damaged))
                     return;
-                const qsizetype bytes = payloadBytes(tls);
+                const qsizetype bytes = footprint(tls);
                 if (!enqueueLocked(QueuedRecord{std::move(tls), {}, false}, bytes))
                     damage(state);
             },
@@ -110,7 +124,7 @@ void RecordQueue::pushLocked(record::RecordEvent&& event) {
                 if (state.refused)
                     return;
                 const qsizetype bytes =
-                    end.contentType.size() + (end.error.size() + end.note.size()) * 2;
+                    footprint(end.contentType) + footprint(end.error) + footprint(end.note);
                 if (!enqueueLocked(QueuedRecord{std::move(end), state.fate, state.damaged},
                                    bytes) &&
                     !state.damaged)
@@ -138,7 +152,12 @@ void RecordQueue::pushBodyLocked(record::BodyChunk&& chunk, ExchangeState* state
         return;
     // A body is stored as a prefix of what went over the wire: once bytes of
     // a message were dropped, none after them are kept, even if room frees.
-    const bool full = m_bytes + take > m_limits.maxBytes ||
+    // A small piece of a large buffer would hold the whole buffer while
+    // queued: it is copied out (cheap for the small piece; the buffer is
+    // freed as soon as the proxy drops it).
+    const bool compact = chunk.data.capacity() - take > kSlackToCompact;
+    const qsizetype bytes = compact ? take + kAllocationOverhead : footprint(chunk.data);
+    const bool full = m_bytes + bytes > m_limits.maxBytes ||
                       static_cast<qsizetype>(m_records.size()) >= m_limits.maxRecords / 2;
     if (fate.saturated || full) {
         if (!fate.saturated) {
@@ -149,9 +168,11 @@ void RecordQueue::pushBodyLocked(record::BodyChunk&& chunk, ExchangeState* state
         m_counters.droppedBodyBytes += take;
         return;
     }
-    if (take < size)
+    if (compact)
+        chunk.data = QByteArray(chunk.data.constData(), take);
+    else if (take < size)
         chunk.data.truncate(take);
-    if (enqueueLocked(QueuedRecord{std::move(chunk), {}, false}, take))
+    if (enqueueLocked(QueuedRecord{std::move(chunk), {}, false}, bytes))
         queued += take;
 }
 

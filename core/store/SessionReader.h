@@ -4,6 +4,7 @@
 #include "ContentDecoder.h"
 #include "ExchangeDetail.h"
 #include "FilterCompiler.h"
+#include "ListOrder.h"
 #include "ListRow.h"
 #include "SqliteConnection.h"
 #include "StoreResult.h"
@@ -44,6 +45,9 @@ public:
                                                    const FilterSql* filter = nullptr);
     // Ids of matching rows with id > afterId (the GUI's model keeps these).
     [[nodiscard]] Result<QList<qint64>> ids(const FilterSql* filter = nullptr, qint64 afterId = 0);
+    // Ids in any list order, optionally of one exact host and within an id
+    // range (the GUI's sorted, filtered and live list; SessionReaderOrdered.cpp).
+    [[nodiscard]] Result<OrderedIds> orderedIds(const IdQuery& query);
     // Rows by id, in the order given; ids that do not exist are skipped.
     [[nodiscard]] Result<QList<ListRow>> rows(const QList<qint64>& ids);
     // One exchange in full; nullopt when there is no such id.

@@ -127,8 +127,136 @@ CREATE TABLE tls_chains (
 CREATE VIRTUAL TABLE search USING fts5 (url, headers, content = '', tokenize = 'unicode61');
 )sql";
 
+// Version 2: fewer rows per exchange, so recording keeps up with the proxy.
+// `timings` and `bodies` fold into the one `details` row an exchange gets;
+// TLS parameters and chains, the same for every exchange on a connection,
+// are stored once (`tls_parameters`, `tls_parameter_chains`) and referenced
+// from `details`. Views with the old names and columns (`timings`,
+// `bodies`, `tls`, `tls_chains`) keep queries written for format 1 working.
+// Existing rows are copied over (TLS rows one-to-one, not deduplicated).
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE tls_parameters (
+    id INTEGER PRIMARY KEY,
+    leg TEXT NOT NULL CHECK (leg IN ('client', 'server')),
+    version TEXT NOT NULL,
+    cipher TEXT NOT NULL,
+    alpn TEXT NOT NULL,
+    sni TEXT NOT NULL,
+    verified INTEGER NOT NULL,
+    insecure_exception INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE tls_parameter_chains (
+    tls_id INTEGER NOT NULL REFERENCES tls_parameters (id),
+    position INTEGER NOT NULL,
+    certificate_id INTEGER NOT NULL REFERENCES certificates (id),
+    PRIMARY KEY (tls_id, position)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO tls_parameters (id, leg, version, cipher, alpn, sni, verified, insecure_exception)
+    SELECT rowid, leg, version, cipher, alpn, sni, verified, insecure_exception FROM tls;
+INSERT INTO tls_parameter_chains (tls_id, position, certificate_id)
+    SELECT t.rowid, c.position, c.certificate_id FROM tls_chains c
+    JOIN tls t ON t.exchange_id = c.exchange_id AND t.leg = c.leg;
+
+CREATE TABLE details_v2 (
+    exchange_id INTEGER PRIMARY KEY REFERENCES exchanges (id),
+    sni TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    request_wire_bytes INTEGER NOT NULL DEFAULT 0,
+    response_wire_bytes INTEGER NOT NULL DEFAULT 0,
+    request_body_bytes INTEGER NOT NULL DEFAULT 0,
+    response_body_bytes INTEGER NOT NULL DEFAULT 0,
+    damaged INTEGER NOT NULL DEFAULT 0,
+    accept_us INTEGER,
+    connect_request_us INTEGER,
+    upstream_connect_start_us INTEGER,
+    upstream_connected_us INTEGER,
+    client_tls_start_us INTEGER,
+    client_tls_done_us INTEGER,
+    server_tls_start_us INTEGER,
+    server_tls_done_us INTEGER,
+    request_start_us INTEGER,
+    request_sent_us INTEGER,
+    response_start_us INTEGER,
+    done_us INTEGER,
+    client_tls INTEGER REFERENCES tls_parameters (id),
+    server_tls INTEGER REFERENCES tls_parameters (id),
+    request_body_size INTEGER,
+    request_body_stored INTEGER,
+    request_body_truncated TEXT,
+    request_body_chunked INTEGER,
+    request_content_encoding TEXT,
+    response_body_size INTEGER,
+    response_body_stored INTEGER,
+    response_body_truncated TEXT,
+    response_body_chunked INTEGER,
+    response_content_encoding TEXT
+) STRICT;
+
+INSERT INTO details_v2
+    SELECT e.id, ifnull(d.sni, ''), ifnull(d.note, ''), ifnull(d.request_wire_bytes, 0),
+        ifnull(d.response_wire_bytes, 0), ifnull(d.request_body_bytes, 0),
+        ifnull(d.response_body_bytes, 0), ifnull(d.damaged, 0),
+        t.accept_us, t.connect_request_us, t.upstream_connect_start_us, t.upstream_connected_us,
+        t.client_tls_start_us, t.client_tls_done_us, t.server_tls_start_us, t.server_tls_done_us,
+        t.request_start_us, t.request_sent_us, t.response_start_us, t.done_us,
+        ct.rowid, st.rowid,
+        qb.size, qb.stored, qb.truncated, qb.chunked, qb.content_encoding,
+        sb.size, sb.stored, sb.truncated, sb.chunked, sb.content_encoding
+    FROM exchanges e
+    LEFT JOIN details d ON d.exchange_id = e.id
+    LEFT JOIN timings t ON t.exchange_id = e.id
+    LEFT JOIN tls ct ON ct.exchange_id = e.id AND ct.leg = 'client'
+    LEFT JOIN tls st ON st.exchange_id = e.id AND st.leg = 'server'
+    LEFT JOIN bodies qb ON qb.exchange_id = e.id AND qb.direction = 'request'
+    LEFT JOIN bodies sb ON sb.exchange_id = e.id AND sb.direction = 'response'
+    WHERE d.exchange_id IS NOT NULL OR t.exchange_id IS NOT NULL OR ct.rowid IS NOT NULL
+        OR st.rowid IS NOT NULL OR qb.exchange_id IS NOT NULL OR sb.exchange_id IS NOT NULL;
+
+DROP TABLE details;
+DROP TABLE timings;
+DROP TABLE tls_chains;
+DROP TABLE tls;
+DROP TABLE bodies;
+ALTER TABLE details_v2 RENAME TO details;
+
+CREATE VIEW timings AS
+    SELECT exchange_id, accept_us, connect_request_us, upstream_connect_start_us,
+        upstream_connected_us, client_tls_start_us, client_tls_done_us, server_tls_start_us,
+        server_tls_done_us, request_start_us, request_sent_us, response_start_us, done_us
+    FROM details;
+
+CREATE VIEW bodies AS
+    SELECT exchange_id, 'request' AS direction, request_body_size AS size,
+        request_body_stored AS stored, request_body_truncated AS truncated,
+        request_body_chunked AS chunked, request_content_encoding AS content_encoding
+    FROM details WHERE request_body_size IS NOT NULL
+    UNION ALL
+    SELECT exchange_id, 'response', response_body_size, response_body_stored,
+        response_body_truncated, response_body_chunked, response_content_encoding
+    FROM details WHERE response_body_size IS NOT NULL;
+
+CREATE VIEW tls AS
+    SELECT d.exchange_id, p.leg, p.version, p.cipher, p.alpn, p.sni, p.verified,
+        p.insecure_exception
+    FROM details d JOIN tls_parameters p ON p.id = d.client_tls
+    UNION ALL
+    SELECT d.exchange_id, p.leg, p.version, p.cipher, p.alpn, p.sni, p.verified,
+        p.insecure_exception
+    FROM details d JOIN tls_parameters p ON p.id = d.server_tls;
+
+CREATE VIEW tls_chains AS
+    SELECT d.exchange_id, 'client' AS leg, c.position, c.certificate_id
+    FROM details d JOIN tls_parameter_chains c ON c.tls_id = d.client_tls
+    UNION ALL
+    SELECT d.exchange_id, 'server', c.position, c.certificate_id
+    FROM details d JOIN tls_parameter_chains c ON c.tls_id = d.server_tls;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
+    {2, kVersion2},
 };
 
 struct FileIdentity {

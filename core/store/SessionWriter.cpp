@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <algorithm>
+#include <malloc.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
@@ -23,6 +24,12 @@ constexpr std::chrono::milliseconds kIdleAfter{200};
 constexpr std::chrono::milliseconds kIdleWait{1000};
 // Room a paused writer must be able to write before it resumes.
 constexpr qint64 kResumeProbeBytes = 1 << 20;
+// Records' slots the writer keeps once the queue drained; a burst's larger
+// vector is freed then (the queue's and the writer's vectors swap, so each
+// would otherwise keep the largest burst's capacity for good).
+constexpr std::size_t kKeptBatchCapacity = 4096;
+// At most this often the writer hands freed memory back to the system.
+constexpr std::chrono::seconds kTrimInterval{1};
 
 QString describeFailure(int code) {
     if (code == SQLITE_FULL)
@@ -150,8 +157,10 @@ void SessionWriter::run() {
         // that little groups the exchanges of a busy moment into one
         // commit, which writes each touched page once instead of once per
         // exchange (measured: the writer's cost per exchange halves).
-        if (batch.empty() && m_inTransaction)
+        if (batch.empty() && m_inTransaction) {
             commit();
+            releaseMemory(batch);
+        }
         for (std::size_t i = 0; i < batch.size(); ++i) {
             Status done = m_inTransaction || beginTransaction() ? m_applier->apply(batch[i])
                                                                 : Status(Error{});
@@ -173,6 +182,21 @@ void SessionWriter::run() {
             break;
     }
     finish();
+}
+
+void SessionWriter::releaseMemory(std::vector<QueuedRecord>& batch) {
+    // The records were allocated by the proxy's thread and freed here; glibc
+    // keeps freed memory in its arenas, so a burst would leave the process
+    // at its peak size for good. Returning it after each burst keeps the
+    // RSS near what is in use; at most once a second, when the queue drained.
+    if (Clock::now() - m_lastTrim < kTrimInterval)
+        return;
+    m_lastTrim = Clock::now();
+    if (batch.capacity() > kKeptBatchCapacity) {
+        batch.clear();
+        batch.shrink_to_fit();
+    }
+    malloc_trim(0);
 }
 
 bool SessionWriter::beginTransaction() {

@@ -89,6 +89,7 @@ private:
     [[nodiscard]] Status saveCounters();
     void applyTestSettings();
     void notifyStatus();
+    void releaseMemory(std::vector<QueuedRecord>& batch);
 
     using Clock = std::chrono::steady_clock;
 
@@ -105,6 +106,7 @@ private:
     Clock::time_point m_transactionStart;
     Clock::time_point m_pausedAt;
     Clock::time_point m_lastRecordAt;
+    Clock::time_point m_lastTrim;
     QueueCounters m_savedCounters;
     qint64 m_savedLost = -1;
 

@@ -37,6 +37,28 @@ QByteArray hostOf(qint64 n) {
            QByteArrayLiteral(".example.com");
 }
 
+// An intercepted exchange's two TLS legs, as the proxy reports them for
+// every exchange on a connection: the server leg with the host's chain (a
+// leaf per host, one intermediate), sized like real DER certificates.
+void appendTls(std::vector<record::RecordEvent>& out, record::ExchangeId id,
+               const QByteArray& host) {
+    static const QByteArray intermediate(1100, 'i');
+    record::TlsRecord client;
+    client.id = id;
+    client.leg = record::TlsLeg::Client;
+    client.version = "TLSv1.3";
+    client.cipher = "TLS_AES_128_GCM_SHA256";
+    client.alpn = "http/1.1";
+    client.sni = host;
+    out.emplace_back(client);
+    record::TlsRecord server = client;
+    server.leg = record::TlsLeg::Server;
+    server.cipher = "TLS_AES_256_GCM_SHA384";
+    server.verified = true;
+    server.chainDer = {host + QByteArray(900, 'l'), intermediate};
+    out.emplace_back(server);
+}
+
 std::vector<record::RecordEvent> synthetic(qint64 n) {
     std::vector<record::RecordEvent> out;
     const auto id = static_cast<record::ExchangeId>(n);
@@ -44,13 +66,16 @@ std::vector<record::RecordEvent> synthetic(qint64 n) {
     record::ExchangeBegin begin;
     begin.id = id;
     begin.startUs = start;
+    begin.mode = record::Mode::Intercepted;
     begin.client = QStringLiteral("127.0.0.1:%1").arg(40000 + n % 20000);
-    begin.scheme = "http";
+    begin.scheme = "https";
     begin.host = hostOf(n);
-    begin.port = 80;
+    begin.port = 443;
+    begin.sni = begin.host;
     begin.method = n % 7 == 0 ? QByteArrayLiteral("POST") : QByteArrayLiteral("GET");
     begin.path = "/api/v1/items/" + QByteArray::number(n) + "?page=" + QByteArray::number(n % 50);
     out.emplace_back(begin);
+    appendTls(out, id, begin.host);
     const QByteArray request = begin.method + ' ' + begin.path +
                                " HTTP/1.1\r\nHost: " + begin.host +
                                "\r\nUser-Agent: bench/1.0\r\nAccept: application/json\r\n"
@@ -232,7 +257,8 @@ int main(int argc, char** argv) {
         auto rate = generate(path, exchanges);
         if (!rate)
             return fail(rate.errorMessage());
-        std::printf("writer: %.0f exchanges/s (5 records each, 256-byte bodies)\n", rate.value());
+        std::printf("writer: %.0f exchanges/s (7 records each: TLS legs, 256-byte bodies)\n",
+                    rate.value());
         std::printf("file: %.1f MiB\n", static_cast<double>(QFile(path).size()) / 1048576.0);
     }
 

@@ -118,6 +118,44 @@ private Q_SLOTS:
         QCOMPARE(saturatedEnds, counters.saturatedBodies);
     }
 
+    void theByteBudgetCountsAllocationsNotPayload() {
+        // One byte each, but every piece holds a 16 KiB allocation: the
+        // budget is memory, so it fills after a few of them.
+        QueueLimits limits;
+        limits.maxBytes = 64 * 1024;
+        RecordQueue queue(limits);
+        queue.push(begin(1));
+        for (int i = 0; i < 10; ++i) {
+            QByteArray piece;
+            piece.reserve(16 * 1024 - 1);
+            piece.append('x');
+            queue.push(record::BodyChunk{1, record::Direction::Response, piece, false});
+        }
+        queue.push(end(1));
+        QCOMPARE(queue.counters().saturatedBodies, 1);
+        const auto records = drain(queue);
+        const qint64 kept = queuedBodyBytes(records);
+        QVERIFY2(kept >= 2 && kept <= 4, qPrintable(QString::number(kept)));
+        QCOMPARE(records.back().bodies[1].droppedBytes, 10 - kept);
+    }
+
+    void aSmallPieceOfALargeBufferIsCopiedOut() {
+        // Queued as is, 100 bytes would pin the 256 KiB buffer they came in.
+        RecordQueue queue(QueueLimits{});
+        queue.push(begin(1));
+        QByteArray buffer(256 * 1024, 'y');
+        buffer.truncate(100);
+        QVERIFY(buffer.capacity() >= 256 * 1024);
+        queue.push(record::BodyChunk{1, record::Direction::Response, std::move(buffer), false});
+        queue.push(end(1));
+        const auto records = drain(queue);
+        const auto& piece = std::get<record::BodyChunk>(records.at(1).event);
+        QCOMPARE(piece.data, QByteArray(100, 'y'));
+        QVERIFY2(piece.data.capacity() < 16 * 1024,
+                 qPrintable(QString::number(piece.data.capacity())));
+        QCOMPARE(queue.counters().saturatedBodies, 0);
+    }
+
     void aSaturatedBodyStaysAPrefix() {
         QueueLimits limits;
         limits.maxBytes = 10'000;

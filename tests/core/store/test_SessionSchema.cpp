@@ -67,7 +67,11 @@ private Q_SLOTS:
                      "SELECT group_concat(name) FROM pragma_table_list WHERE type = 'table' "
                      "AND strict = 0 AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search%'"),
                  QByteArray());
-        QCOMPARE(inspect.integer("SELECT count(*) FROM pragma_table_list WHERE strict = 1"), 11);
+        QCOMPARE(inspect.integer("SELECT count(*) FROM pragma_table_list WHERE strict = 1"), 9);
+        // Format 2 keeps format 1's names for what became views.
+        QCOMPARE(inspect.bytes("SELECT group_concat(name, ',') FROM (SELECT name FROM "
+                               "sqlite_schema WHERE type = 'view' ORDER BY name)"),
+                 QByteArray("bodies,timings,tls,tls_chains"));
         QCOMPARE(inspect.bytes("SELECT value FROM session WHERE key = 'created_by'"),
                  QByteArray("Spyglass " SPYGLASS_VERSION));
         QCOMPARE(fileMode(path), 0600);
@@ -148,8 +152,9 @@ private Q_SLOTS:
         SessionInspector now(path);
         QCOMPARE(now.integer("PRAGMA user_version"), SessionSchema::kCurrentVersion);
         QCOMPARE(now.bytes("PRAGMA integrity_check"), QByteArray("ok"));
-        if (version == 1) {
-            // What format 1 stored reads back field by field.
+        if (version == 1 || version == 2) {
+            // What format 1 stored reads back field by field (the format-2
+            // fixture is the format-1 one upgraded, plus two exchanges).
             auto tls = reader.value()->exchange(5);
             QVERIFY(tls && tls.value());
             QCOMPARE(tls.value()->tls.size(), 2);
@@ -163,6 +168,15 @@ private Q_SLOTS:
             QVERIFY(gz);
             QVERIFY(gz->decoded);
             QVERIFY(gz->data.startsWith("hello gzip world"));
+        }
+        if (version == 2) {
+            auto hello = reader.value()->body(6, record::Direction::Response, true);
+            QVERIFY(hello);
+            QCOMPARE(hello->data, QByteArray("hello from format 2\n"));
+            auto post = reader.value()->exchange(7);
+            QVERIFY(post && post.value());
+            QCOMPARE(post.value()->row.status, 501);
+            QVERIFY(post.value()->timings.doneUs > 0);
         }
     }
 

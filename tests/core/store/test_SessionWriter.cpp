@@ -188,6 +188,44 @@ private Q_SLOTS:
                  QByteArray("intermediate-der-bytes"));
         QCOMPARE(db.integer("SELECT verified FROM tls WHERE leg = 'server' AND exchange_id = 1"),
                  1);
+        // Format 2: the parameters of a leg are stored once and referenced
+        // by every exchange that shows them.
+        QCOMPARE(db.integer("SELECT count(*) FROM tls_parameters"), 2);
+        QCOMPARE(db.integer("SELECT count(*) FROM tls_parameter_chains"), 2);
+        QCOMPARE(db.integer("SELECT count(DISTINCT server_tls) FROM details"), 1);
+    }
+
+    void differentTlsParametersAreKeptApart() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("s.spyglass");
+        auto writer = openWriter(path);
+        writer->start();
+        // Same version and chain, but one leg verified and one not; then a
+        // different chain: three distinct server legs.
+        const QList<QByteArray> chainA{"leaf-a", "intermediate"};
+        const QList<QByteArray> chainB{"leaf-b", "intermediate"};
+        for (record::ExchangeId id : {1, 2, 3, 4}) {
+            SyntheticExchange e;
+            e.id = id;
+            e.mode = record::Mode::Intercepted;
+            e.scheme = "https";
+            e.port = 443;
+            record::TlsRecord server =
+                tlsLeg(record::TlsLeg::Server, "TLSv1.3", id == 3 ? chainB : chainA);
+            server.verified = id != 2;
+            e.tls = {server};
+            e.recordInto(*writer);
+        }
+        writer->stop();
+        SessionInspector db(path);
+        QCOMPARE(db.integer("SELECT count(*) FROM tls_parameters"), 3);
+        QCOMPARE(db.integer("SELECT count(*) FROM certificates"), 3);
+        QCOMPARE(db.integer("SELECT verified FROM tls WHERE exchange_id = 2"), 0);
+        QCOMPARE(db.integer("SELECT verified FROM tls WHERE exchange_id = 4"), 1);
+        QCOMPARE(db.bytes("SELECT c.der FROM tls_chains t JOIN certificates c ON c.id = "
+                          "t.certificate_id WHERE t.exchange_id = 3 AND t.position = 0"),
+                 QByteArray("leaf-b"));
+        QCOMPARE(db.integer("SELECT count(*) FROM tls WHERE leg = 'client'"), 0);
     }
 
     void tunnelsRecordBytesRelayed() {
