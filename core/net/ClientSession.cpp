@@ -3,6 +3,7 @@
 #include "core/proxy/HttpProxyLayer.h"
 #include "core/proxy/Overloaded.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace spyglass::core::net {
@@ -46,6 +47,15 @@ void ClientSession::addSocket(ConnId conn, int fd) {
     Socket::Callbacks cb;
     cb.data = [this, conn](QByteArray data) { post(event::DataReceived{conn, std::move(data)}); };
     cb.eof = [this, conn] { post(event::PeerClosed{conn}); };
+    cb.relayed = [this, conn](qsizetype bytes) {
+        // What the pipe still holds is queued for the other side (the
+        // slow-reader bound and peak statistics count it).
+        for (const auto& [id, socket] : m_sockets) {
+            if (id != conn)
+                m_host.notePendingBytes(socket->pendingBytes());
+        }
+        post(event::BytesRelayed{conn, bytes});
+    };
     cb.error = [this, conn](QString message) {
         // The socket closed itself; drop it after the event is handled.
         QTimer::singleShot(0, this, [this, conn] { onSocketClosed(conn); });
@@ -151,6 +161,17 @@ void ClientSession::execute(Command& command) {
             },
             [&](command::ReportExchange& c) { m_host.exchangeFinished(c.summary); },
             [&](command::Record& c) { m_host.record(std::move(c.event)); },
+            [&](command::RelayInKernel& c) {
+                const auto a = m_sockets.find(c.a);
+                const auto b = m_sockets.find(c.b);
+                // Unavailable (no splice, no pipe): the copying path stays.
+                // The pipe stays within the write high-water mark, the bound
+                // the copying path keeps per connection.
+                if (a != m_sockets.end() && b != m_sockets.end())
+                    Socket::relayInKernel(
+                        *a->second, *b->second,
+                        std::min(KernelPipe::kCapacity, m_config.limits.writeHighWater));
+            },
         },
         command);
 }

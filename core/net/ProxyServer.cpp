@@ -24,6 +24,17 @@ ProxyServer::~ProxyServer() {
 }
 
 bool ProxyServer::start(QString* error) {
+    if (!bindListener(error))
+        return false;
+    m_context->passthrough = &m_passthrough;
+    if (!prepareInterception(error)) {
+        m_listener.close();
+        return false;
+    }
+    return true;
+}
+
+bool ProxyServer::bindListener(QString* error) {
     QHostAddress address;
     QString host = m_config.listenHost;
     if (host.startsWith(u'[') && host.endsWith(u']'))
@@ -52,25 +63,74 @@ bool ProxyServer::start(QString* error) {
     }
     m_config.listenHost = address.toString();
     m_config.listenPort = m_listener.port();
-    if (!m_config.intercept.rules.isEmpty()) {
-        if (!m_leaves) {
-            *error = QStringLiteral("interception rules were given but no root CA is loaded");
-            m_listener.close();
-            return false;
-        }
-        tls::TlsContexts::Options options;
-        options.extraCaFiles = m_config.intercept.upstreamCaFiles;
-        options.keyLogFile = m_config.intercept.keyLogFile;
-        m_tls = tls::TlsContexts::create(options, error);
-        if (!m_tls) {
-            m_listener.close();
-            return false;
-        }
-        m_context->tls = m_tls.get();
-        m_context->leaves = m_leaves.get();
-        m_context->passthrough = &m_passthrough;
-    }
     return true;
+}
+
+bool ProxyServer::prepareInterception(QString* error) {
+    if (m_config.intercept.rules.isEmpty())
+        return true;
+    if (!m_leaves) {
+        *error = QStringLiteral("interception rules were given but no root CA is loaded");
+        return false;
+    }
+    tls::TlsContexts::Options options;
+    options.extraCaFiles = m_config.intercept.upstreamCaFiles;
+    options.keyLogFile = m_config.intercept.keyLogFile;
+    if (m_tls && options.extraCaFiles == m_tlsExtraCaFiles && options.keyLogFile == m_tlsKeyLogFile)
+        return true;
+    auto contexts = tls::TlsContexts::create(options, error);
+    if (!contexts)
+        return false;
+    if (m_tls)
+        m_retiredTls.push_back(std::move(m_tls));
+    m_tls = std::move(contexts);
+    m_tlsExtraCaFiles = options.extraCaFiles;
+    m_tlsKeyLogFile = options.keyLogFile;
+    m_context->tls = m_tls.get();
+    m_context->leaves = m_leaves.get();
+    return true;
+}
+
+void ProxyServer::setLeafCache(std::shared_ptr<certs::LeafCache> leaves) {
+    // The old cache stays alive as long as a session's leaf holds on to it:
+    // leaves are shared_ptrs handed out by get(), so dropping ours is safe.
+    m_leaves = std::move(leaves);
+    if (m_context->leaves)
+        m_context->leaves = m_leaves.get();
+}
+
+ProxyServer::Reconfigured ProxyServer::reconfigure(proxy::ProxyConfig config) {
+    Reconfigured result;
+    const bool listenChanged = config.listenHost != m_config.listenHost ||
+                               config.listenPort != m_config.listenPort ||
+                               config.allowLan != m_config.allowLan;
+    proxy::ProxyConfig previous = m_config;
+    m_config = std::move(config);
+    if (!listenChanged) {
+        // Keep the bound port when the caller passed the configured one back.
+        m_config.listenHost = previous.listenHost;
+        m_config.listenPort = previous.listenPort;
+    }
+    if (!prepareInterception(&result.error)) {
+        m_config = std::move(previous);
+        return result;
+    }
+    if (!listenChanged)
+        return result;
+    m_listener.close();
+    if (!bindListener(&result.error)) {
+        const QString failure = result.error;
+        m_config = std::move(previous); // the whole old config, as documented
+        QString again;
+        if (!bindListener(&again))
+            result.error = failure +
+                           QStringLiteral("; the old address could not be bound "
+                                          "again either: ") +
+                           again;
+        return result;
+    }
+    result.listenerRestarted = true;
+    return result;
 }
 
 void ProxyServer::stop() {
@@ -78,6 +138,7 @@ void ProxyServer::stop() {
     for (ClientSession* session : m_sessions)
         delete session;
     m_sessions.clear();
+    m_retiredTls.clear();
 }
 
 QString ProxyServer::listenAddress() const {

@@ -9,6 +9,7 @@
 #include <QObject>
 #include <memory>
 #include <set>
+#include <vector>
 
 namespace spyglass::certs {
 class LeafCache;
@@ -51,13 +52,31 @@ public:
     [[nodiscard]] QString listenAddress() const;
     [[nodiscard]] ProxyStats stats() const;
 
-    // Interception needs the leaf cache (from the root CA). Call before
-    // start(); without it every tunnel stays blind whatever the rules say.
-    void setLeafCache(std::shared_ptr<certs::LeafCache> leaves) { m_leaves = std::move(leaves); }
+    // Interception needs the leaf cache (from the root CA). Without it every
+    // tunnel stays blind whatever the rules say. May be called while running
+    // (a regenerated CA): connections accepted afterwards mint from it.
+    void setLeafCache(std::shared_ptr<certs::LeafCache> leaves);
+
+    // What reconfigure() did.
+    struct Reconfigured {
+        bool listenerRestarted = false;
+        QString error; // empty on success; the old config stays in force
+    };
+    // Applies a new configuration while running (the GUI's settings and
+    // intercept rules). New connections use it at once; connections already
+    // open keep reading the same config object, so they see new rules and
+    // limits from their next decision on. A changed listen address closes the
+    // listener and binds the new one (open connections are kept); if the new
+    // address cannot be bound the old one is bound again and nothing changes.
+    Reconfigured reconfigure(proxy::ProxyConfig config);
     // Hosts tunnelled blindly after their client rejected our certificate.
     [[nodiscard]] proxy::PassthroughList& passthrough() { return m_passthrough; }
 
 private:
+    // Builds the TLS contexts when interception needs them and they are
+    // missing or their inputs (extra CAs, key log) changed.
+    bool prepareInterception(QString* error);
+    bool bindListener(QString* error);
     void onAccepted(int fd, const QHostAddress& peer, quint16 peerPort);
     void sessionFinished(ClientSession* session) override;
     void exchangeFinished(const proxy::ExchangeSummary& summary) override;
@@ -72,6 +91,11 @@ private:
     record::ExchangeIdSource m_ids;
     std::shared_ptr<certs::LeafCache> m_leaves;
     std::unique_ptr<tls::TlsContexts> m_tls;
+    // Contexts replaced by reconfigure(): sessions that started under them
+    // may still hold SSL objects made from them, so they live until stop().
+    std::vector<std::unique_ptr<tls::TlsContexts>> m_retiredTls;
+    QStringList m_tlsExtraCaFiles; // what m_tls was built from
+    QString m_tlsKeyLogFile;
     proxy::PassthroughList m_passthrough;
     std::unique_ptr<proxy::ProxyContext> m_context;
     Listener m_listener;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 namespace spyglass::core::net {
 
@@ -25,8 +26,11 @@ Socket::Socket(int fd, qsizetype highWater, qsizetype lowWater, Callbacks callba
     , m_lowWater(lowWater)
     , m_cb(std::move(callbacks))
     , m_readNotifier(std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read))
-    , m_writeNotifier(std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Write)) {
-    m_writeNotifier->setEnabled(false);
+    , m_writeNotifier(std::make_unique<QSocketNotifier>(QSocketNotifier::Write)) {
+    // Created unregistered and enabled only while output waits: with the
+    // GLib dispatcher every registration change wakes the loop (an eventfd
+    // write and one more poll), which a new connection paid twice per socket.
+    m_writeNotifier->setSocket(fd);
     QObject::connect(m_readNotifier.get(), &QSocketNotifier::activated, m_readNotifier.get(),
                      [this] { onReadable(); });
     QObject::connect(m_writeNotifier.get(), &QSocketNotifier::activated, m_writeNotifier.get(),
@@ -35,6 +39,11 @@ Socket::Socket(int fd, qsizetype highWater, qsizetype lowWater, Callbacks callba
 
 Socket::~Socket() {
     *m_alive = false;
+    // The other socket may outlive us and still hold the pipes.
+    if (m_relayOut)
+        m_relayOut->wakeProducer = nullptr;
+    if (m_relayIn)
+        m_relayIn->wakeConsumer = nullptr;
     m_readNotifier.reset();
     m_writeNotifier.reset();
     if (m_fd >= 0)
@@ -44,6 +53,10 @@ Socket::~Socket() {
 void Socket::write(QByteArray data) {
     if (m_fd < 0 || m_writeShut || m_shutdownRequested || data.isEmpty())
         return;
+    // Bytes for us arrive through user space again (the producer fell back
+    // to copying): what the pipe still holds was read earlier and goes first.
+    if (m_relayIn && (m_relayIn->bytes() > 0 || m_relayIn->disabled))
+        stopRelayIn();
     m_pending += data.size();
     m_queue.push_back(std::move(data));
     flush();
@@ -73,7 +86,18 @@ void Socket::flush() {
     }
     if (m_fd < 0)
         return;
-    if (m_queue.empty() && m_shutdownRequested && !m_writeShut) {
+    // The pipe holds bytes read after everything in m_queue.
+    if (m_queue.empty() && m_relayIn && m_relayIn->bytes() > 0) {
+        drainRelay();
+        if (m_fd < 0)
+            return;
+        if (!m_queue.empty()) { // splice refused: its bytes came back to m_queue
+            flush();
+            return;
+        }
+    }
+    const bool allWritten = m_queue.empty() && (!m_relayIn || m_relayIn->bytes() == 0);
+    if (allWritten && m_shutdownRequested && !m_writeShut) {
         ::shutdown(m_fd, SHUT_WR);
         m_writeShut = true;
         if (m_closing && m_eofSeen) {
@@ -86,7 +110,8 @@ void Socket::flush() {
 }
 
 void Socket::noteCongestion() {
-    const bool congested = m_congested ? m_pending > m_lowWater : m_pending > m_highWater;
+    const qsizetype pending = pendingBytes();
+    const bool congested = m_congested ? pending > m_lowWater : pending > m_highWater;
     if (congested == m_congested)
         return;
     m_congested = congested;
@@ -97,9 +122,11 @@ void Socket::noteCongestion() {
 void Socket::updateNotifiers() {
     if (m_fd < 0)
         return;
-    m_writeNotifier->setEnabled(!m_queue.empty());
-    // While closing we keep reading (and discarding) until EOF.
-    const bool wantRead = !m_eofSeen && (m_closing || m_readingEnabled);
+    m_writeNotifier->setEnabled(!m_queue.empty() || (m_relayIn && m_relayIn->bytes() > 0));
+    // While closing we keep reading (and discarding) until EOF. A full relay
+    // pipe is the kernel relay's backpressure: its consumer wakes us.
+    const bool relayFull = m_relayOut && !m_closing && m_relayOut->isFull();
+    const bool wantRead = !m_eofSeen && (m_closing || (m_readingEnabled && !relayFull));
     m_readNotifier->setEnabled(wantRead);
 }
 
@@ -108,19 +135,38 @@ void Socket::onWritable() {
 }
 
 void Socket::onReadable() {
-    static thread_local char buffer[kReadChunk];
+    if (m_relayOut && m_relayOut->disabled)
+        stopRelayOut();
+    if (m_relayOut && !m_closing) {
+        readIntoRelay();
+        return;
+    }
+    // Discarded bytes (lingering close) need no buffer of their own.
+    static thread_local char discard[kReadChunk];
     const std::shared_ptr<bool> alive = m_alive;
     for (int i = 0; i < kReadsPerWakeup && m_fd >= 0 && !m_eofSeen; ++i) {
         if (!m_closing && !m_readingEnabled)
             break;
-        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+        // Read straight into the array handed on: no second copy.
+        QByteArray chunk;
+        char* target = discard;
+        if (!m_closing) {
+            chunk = QByteArray(kReadChunk, Qt::Uninitialized);
+            target = chunk.data();
+        }
+        const ssize_t n = ::recv(m_fd, target, kReadChunk, 0);
         if (n > 0) {
             if (m_closing)
                 continue; // lingering close: discard
-            m_cb.data(QByteArray(buffer, n));
+            chunk.resize(n);
+            // Shrinks in place (realloc), so a small read queued behind a
+            // slow reader does not pin a whole chunk's allocation.
+            if (n < kReadChunk)
+                chunk.squeeze();
+            m_cb.data(std::move(chunk));
             if (!*alive)
                 return;
-            if (n < static_cast<ssize_t>(sizeof buffer))
+            if (n < kReadChunk)
                 break; // drained for now; saves a recv that would say EAGAIN
             continue;
         }
@@ -144,6 +190,120 @@ void Socket::onReadable() {
         return;
     }
     updateNotifiers();
+}
+
+void Socket::readIntoRelay() {
+    const std::shared_ptr<bool> alive = m_alive;
+    const std::shared_ptr<KernelPipe> pipe = m_relayOut;
+    for (int i = 0; i < kReadsPerWakeup; ++i) {
+        if (m_fd < 0 || m_eofSeen || m_closing || m_relayOut != pipe || !m_readingEnabled)
+            break;
+        if (pipe->disabled) {
+            stopRelayOut();
+            break; // the notifier fires again and the copying path reads
+        }
+        if (pipe->isFull())
+            break;
+        const qsizetype space = pipe->capacity() - pipe->bytes();
+        const KernelPipe::Transfer t = pipe->fillFrom(m_fd);
+        if (t.result == KernelPipe::Result::Moved) {
+            // The consumer writes at once, as write() would on the copying path.
+            if (pipe->wakeConsumer)
+                pipe->wakeConsumer();
+            if (!*alive)
+                return;
+            if (m_cb.relayed)
+                m_cb.relayed(t.bytes);
+            if (!*alive)
+                return;
+            if (t.bytes < space)
+                break; // drained for now; saves a splice that would say EAGAIN
+            continue;
+        }
+        if (t.result == KernelPipe::Result::Eof) {
+            m_eofSeen = true;
+            m_cb.eof();
+            if (!*alive)
+                return;
+            break;
+        }
+        if (t.result == KernelPipe::Result::Again)
+            break;
+        if (t.result == KernelPipe::Result::Unsupported) {
+            stopRelayOut();
+            break;
+        }
+        fail(QStringLiteral("read failed: ") + errnoText(t.error));
+        return;
+    }
+    updateNotifiers();
+}
+
+void Socket::drainRelay() {
+    const bool wasFull = m_relayIn->isFull();
+    const KernelPipe::Transfer t = m_relayIn->drainTo(m_fd);
+    switch (t.result) {
+    case KernelPipe::Result::Moved:
+        if (wasFull && m_relayIn->wakeProducer)
+            m_relayIn->wakeProducer(); // room again: the producer may read
+        return;
+    case KernelPipe::Result::Again:
+    case KernelPipe::Result::Eof:
+        return;
+    case KernelPipe::Result::Unsupported:
+        stopRelayIn();
+        return;
+    case KernelPipe::Result::Failed:
+        fail(QStringLiteral("write failed: ") + errnoText(t.error));
+        return;
+    }
+}
+
+// Back to copying for what we write: the pipe's bytes join m_queue (in
+// order) and the producer, told by `disabled`, reads with recv() again.
+void Socket::stopRelayIn() {
+    if (!m_relayIn)
+        return;
+    const std::shared_ptr<KernelPipe> pipe = std::exchange(m_relayIn, nullptr);
+    pipe->disabled = true;
+    pipe->wakeConsumer = nullptr;
+    QByteArray rest = pipe->takeAll();
+    if (!rest.isEmpty()) {
+        m_pending += rest.size();
+        m_queue.push_back(std::move(rest));
+    }
+    if (pipe->wakeProducer)
+        pipe->wakeProducer();
+}
+
+void Socket::stopRelayOut() {
+    if (!m_relayOut)
+        return;
+    const std::shared_ptr<KernelPipe> pipe = std::exchange(m_relayOut, nullptr);
+    pipe->disabled = true;
+    pipe->wakeProducer = nullptr;
+}
+
+void Socket::link(Socket& from, Socket& to, std::shared_ptr<KernelPipe> pipe) {
+    pipe->wakeConsumer = [&to] { to.flush(); };
+    pipe->wakeProducer = [&from] { from.updateNotifiers(); };
+    from.m_relayOut = pipe;
+    to.m_relayIn = std::move(pipe);
+}
+
+bool Socket::relayInKernel(Socket& a, Socket& b, qsizetype pipeBytes) {
+    if (&a == &b || a.m_fd < 0 || b.m_fd < 0 || a.m_relayOut || a.m_relayIn || b.m_relayOut ||
+        b.m_relayIn)
+        return false;
+    std::shared_ptr<KernelPipe> aToB = KernelPipe::create(pipeBytes);
+    std::shared_ptr<KernelPipe> bToA = KernelPipe::create(pipeBytes);
+    if (!aToB || !bToA)
+        return false;
+    link(a, b, std::move(aToB));
+    link(b, a, std::move(bToA));
+    a.updateNotifiers();
+    b.updateNotifiers();
+    return true;
 }
 
 void Socket::shutdownWriteAfterFlush() {
@@ -198,6 +358,13 @@ void Socket::fail(const QString& message) {
     abort();
     m_queue.clear();
     m_pending = 0;
+    // Nothing more can be written: the bytes still in the pipe are dropped
+    // with it (the producer, left without a consumer, stops when it is full
+    // and is closed by the session).
+    if (m_relayIn) {
+        m_relayIn->wakeConsumer = nullptr;
+        m_relayIn.reset();
+    }
     // A reset while we were closing anyway is just the end of the close.
     if (m_closing) {
         if (m_lingerTimer)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "KernelPipe.h"
+
 #include <QByteArray>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -21,6 +23,9 @@ public:
         std::function<void(QString)> error;   // broken; the socket is closed
         std::function<void(bool)> congestion; // pending output crossed a water mark
         std::function<void()> closed;         // closeGracefully() finished
+        // Bytes the kernel relay moved from this socket toward its peer
+        // (instead of `data`; see relayInKernel()).
+        std::function<void(qsizetype)> relayed;
     };
 
     Socket(int fd, qsizetype highWater, qsizetype lowWater, Callbacks callbacks);
@@ -39,7 +44,21 @@ public:
     void abort();
     void setReadingEnabled(bool enabled);
 
-    [[nodiscard]] qsizetype pendingBytes() const { return m_pending; }
+    // From now on bytes read from `a` go to `b` and the other way round in
+    // the kernel (splice(2) through a pipe per direction), reported with the
+    // `relayed` callback instead of `data`. Bytes already queued for writing
+    // are written first. EOF, errors, half-close and closing keep their
+    // meaning. Returns false (nothing changed: the copying path stays) where
+    // splice is unavailable; if the kernel refuses it later, the sockets fall
+    // back to copying by themselves, in order.
+    // `pipeBytes`: the most each direction holds in its pipe (the kernel
+    // relay's buffer, counted in pendingBytes() of the writing socket).
+    static bool relayInKernel(Socket& a, Socket& b, qsizetype pipeBytes = KernelPipe::kCapacity);
+    [[nodiscard]] bool isRelayingInKernel() const { return m_relayOut != nullptr; }
+
+    [[nodiscard]] qsizetype pendingBytes() const {
+        return m_pending + (m_relayIn ? m_relayIn->bytes() : 0);
+    }
     [[nodiscard]] bool isCongested() const { return m_congested; }
     [[nodiscard]] bool isOpen() const { return m_fd >= 0; }
     [[nodiscard]] bool isClosing() const { return m_closing; }
@@ -55,6 +74,11 @@ private:
     void finishClose();
     void updateNotifiers();
     void noteCongestion();
+    void readIntoRelay();
+    void drainRelay();
+    void stopRelayIn();
+    void stopRelayOut();
+    static void link(Socket& from, Socket& to, std::shared_ptr<KernelPipe> pipe);
 
     int m_fd;
     qsizetype m_highWater;
@@ -72,6 +96,10 @@ private:
     bool m_closing = false;
     bool m_congested = false;
     std::unique_ptr<QTimer> m_lingerTimer;
+    // Kernel relay: m_relayOut receives what this socket reads, m_relayIn
+    // holds what this socket has to write (after m_queue).
+    std::shared_ptr<KernelPipe> m_relayOut;
+    std::shared_ptr<KernelPipe> m_relayIn;
     // Shared with callbacks so a callback that destroys this Socket can be
     // detected by the loop that invoked it.
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);

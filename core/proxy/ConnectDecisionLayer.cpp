@@ -145,6 +145,7 @@ void ConnectDecisionLayer::startTunnel(qint64 now, const QString& note, Commands
     out.push_back(command::Record{record::HeadRecord{
         m_connect.begin.id, record::Direction::Request, 0, m_connect.requestHead, {}}});
     TunnelLayer* raw = tunnel.get();
+    raw->enableKernelRelay();
     m_next = std::move(tunnel);
     raw->start(now, std::exchange(m_fromClient, {}), std::exchange(m_fromServer, {}), out);
     if (m_clientEof)
@@ -184,9 +185,11 @@ void ConnectDecisionLayer::startMitm(qint64 now, const QByteArray& sni, bool onl
     const QByteArray verifyHost = host;
     const bool insecure = m_context.config.intercept.isInsecure(host, m_connect.port);
     SSL_CTX* serverCtx = m_context.tls->serverFacing(!insecure);
-    auto factory = [serverCtx, sni = host, verifyHost] {
+    tls::UpstreamSessionCache* sessions = &m_context.tls->upstreamSessions();
+    auto factory = [serverCtx, sni = host, verifyHost, sessions, port = m_connect.port] {
         SSL* ssl = SSL_new(serverCtx);
         tls::configureServerLeg(ssl, sni, verifyHost);
+        sessions->prepare(ssl, verifyHost, port, sni);
         return std::make_unique<tls::TlsConnection>(ssl, tls::TlsConnection::Role::Client);
     };
 

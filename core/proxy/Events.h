@@ -42,6 +42,12 @@ struct OpenCompleted {
 struct TimerFired {
     int timer;
 };
+// The driver's kernel relay (command::RelayInKernel) moved `bytes` read from
+// `conn` to the other connection without handing them to the layer.
+struct BytesRelayed {
+    ConnId conn;
+    qint64 bytes = 0;
+};
 // A TLS layer below finished its handshake on `conn` (an intercepted leg).
 struct TlsEstablished {
     ConnId conn;
@@ -49,9 +55,9 @@ struct TlsEstablished {
 };
 } // namespace event
 
-using EventKind =
-    std::variant<event::Start, event::DataReceived, event::PeerClosed, event::ConnectionFailed,
-                 event::OpenCompleted, event::TimerFired, event::TlsEstablished>;
+using EventKind = std::variant<event::Start, event::DataReceived, event::PeerClosed,
+                               event::ConnectionFailed, event::OpenCompleted, event::TimerFired,
+                               event::TlsEstablished, event::BytesRelayed>;
 
 // Layers have no clock: the driver stamps every event with the wall-clock time.
 struct Event {
@@ -99,11 +105,21 @@ struct ReportExchange {
 struct Record {
     record::RecordEvent event;
 };
+// Relay everything between `a` and `b` from now on without the layer: the
+// bytes are reported as event::BytesRelayed, EOF and errors as usual, and
+// SendData/ShutdownWrite/CloseConnection keep working (queued bytes go
+// first). Only for two plain sockets (a blind tunnel). The driver may ignore
+// it (no splice(2) on this system); the layer then keeps getting DataReceived.
+struct RelayInKernel {
+    ConnId a;
+    ConnId b;
+};
 } // namespace command
 
 using Command = std::variant<command::SendData, command::OpenConnection, command::ShutdownWrite,
                              command::CloseConnection, command::SetReading, command::StartTimer,
-                             command::CancelTimer, command::ReportExchange, command::Record>;
+                             command::CancelTimer, command::ReportExchange, command::Record,
+                             command::RelayInKernel>;
 using Commands = std::vector<Command>;
 
 } // namespace spyglass::core::proxy

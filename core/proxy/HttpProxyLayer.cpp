@@ -58,11 +58,12 @@ void HttpProxyLayer::handle(const Event& event, Commands& out) {
                    [&](const event::ConnectionFailed& e) { onConnectionFailed(e, now, out); },
                    [&](const event::OpenCompleted& e) { onOpenCompleted(e, now, out); },
                    [&](const event::TimerFired& e) { onTimer(e.timer, now, out); },
+                   [&](const event::BytesRelayed&) {}, // only tunnels relay in the kernel
                    [&](const event::TlsEstablished& e) {
                        if (e.conn == kClientConn)
                            m_clientTls = e.info;
                        else
-                           m_serverTls[e.conn] = e.info;
+                           onServerTlsEstablished(e, out);
                    },
                },
                event.kind);
@@ -251,9 +252,25 @@ void HttpProxyLayer::recordBegin(Commands& out) {
         tls.id = id;
         out.push_back(command::Record{std::move(tls)});
     }
+    recordServerTls(out);
+}
+
+void HttpProxyLayer::onServerTlsEstablished(const event::TlsEstablished& e, Commands& out) {
+    m_serverTls[e.conn] = e.info;
+    // The client may send its request while our handshake with the server is
+    // still running (the request waits for it); the exchange's record began
+    // then, so its server leg is recorded now.
+    if (m_exchange && m_exchange->beginRecorded && e.conn == m_server)
+        recordServerTls(out);
+}
+
+void HttpProxyLayer::recordServerTls(Commands& out) {
+    if (m_exchange->serverTlsRecorded)
+        return;
     if (auto it = m_serverTls.find(m_server); it != m_serverTls.end()) {
+        m_exchange->serverTlsRecorded = true;
         record::TlsRecord tls = it->second;
-        tls.id = id;
+        tls.id = m_exchange->id;
         out.push_back(command::Record{std::move(tls)});
     }
 }

@@ -75,6 +75,7 @@ private:
         bool requestHeadRecorded = false;
         bool upgradeRequested = false; // Upgrade (WebSocket) forwarded
         bool beginRecorded = false;
+        bool serverTlsRecorded = false;
         bool responseChunked = false;
     };
 
@@ -123,6 +124,8 @@ private:
     void report(qint64 now, Commands& out);
     record::ExchangeBegin makeBegin();
     void recordBegin(Commands& out);
+    void onServerTlsEstablished(const event::TlsEstablished& e, Commands& out);
+    void recordServerTls(Commands& out);
     void recordHead(record::Direction direction, int status, const QByteArray& raw,
                     const QByteArray& forwarded, Commands& out);
     void recordBody(record::Direction direction, const QByteArray& data, bool chunked,

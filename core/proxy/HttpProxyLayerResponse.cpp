@@ -316,6 +316,7 @@ void HttpProxyLayer::startTunnel(QByteArray fromServer, qint64 now, Commands& ou
             connect.server, m_config.limits, connect.summary, connect.begin.id, connect.timings,
             QStringLiteral("blind tunnel: no intercept rule"));
         TunnelLayer* raw = tunnel.get();
+        raw->enableKernelRelay();
         m_next = std::move(tunnel);
         raw->start(now, std::move(fromClient), std::move(fromServer), out);
     }

@@ -18,6 +18,10 @@ void TunnelLayer::start(qint64 /*nowUs*/, QByteArray fromClient, QByteArray from
         relay(kClientConn, fromClient, out);
     if (!fromServer.isEmpty())
         relay(m_server, fromServer, out);
+    // After the SendData above: the driver writes queued bytes before the
+    // relayed ones, so the early ClientHello keeps its place.
+    if (m_kernelRelay)
+        out.push_back(command::RelayInKernel{kClientConn, m_server});
 }
 
 void TunnelLayer::handle(const Event& event, Commands& out) {
@@ -29,9 +33,9 @@ void TunnelLayer::handle(const Event& event, Commands& out) {
             using E = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<E, event::DataReceived>) {
                 relay(e.conn, e.data, out);
-                out.push_back(command::StartTimer{kIdleTimer, m_limits.tunnelIdleMs});
-                if (m_clientEof || m_serverEof)
-                    out.push_back(command::StartTimer{kFinTimer, m_limits.finWaitMs});
+                countAndRearm(e.conn, 0, out);
+            } else if constexpr (std::is_same_v<E, event::BytesRelayed>) {
+                countAndRearm(e.conn, e.bytes, out);
             } else if constexpr (std::is_same_v<E, event::PeerClosed>) {
                 onEof(e.conn, now, out);
             } else if constexpr (std::is_same_v<E, event::ConnectionFailed>) {
@@ -60,6 +64,15 @@ void TunnelLayer::relay(ConnId from, const QByteArray& data, Commands& out) {
     else
         m_summary.bytesDown += data.size();
     out.push_back(command::SendData{peerOf(from), data});
+}
+
+// `bytes` moved without us (kernel relay) are counted here; either way the
+// traffic restarts the idle timer, and the fin timer once one side is done.
+void TunnelLayer::countAndRearm(ConnId from, qint64 bytes, Commands& out) {
+    (from == kClientConn ? m_summary.bytesUp : m_summary.bytesDown) += bytes;
+    out.push_back(command::StartTimer{kIdleTimer, m_limits.tunnelIdleMs});
+    if (m_clientEof || m_serverEof)
+        out.push_back(command::StartTimer{kFinTimer, m_limits.finWaitMs});
 }
 
 void TunnelLayer::onEof(ConnId from, qint64 nowUs, Commands& out) {

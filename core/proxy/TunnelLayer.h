@@ -25,6 +25,12 @@ public:
     TunnelLayer(ConnId server, const ProxyLimits& limits, ExchangeSummary summary,
                 record::ExchangeId id = 0, record::Timings timings = {}, QString note = {});
 
+    // For a tunnel between the two plain sockets of a CONNECT (a blind
+    // tunnel, not one inside TLS): once the early bytes are queued, start()
+    // asks the driver to relay in the kernel (command::RelayInKernel), which
+    // then reports byte counts (event::BytesRelayed) instead of data.
+    void enableKernelRelay() { m_kernelRelay = true; }
+
     // Called once when the tunnel starts: relays bytes that arrived with the
     // CONNECT head (e.g. a ClientHello sent early) and bytes the upstream
     // proxy sent after its 2xx, and arms the idle timer.
@@ -33,6 +39,7 @@ public:
 
 private:
     void relay(ConnId from, const QByteArray& data, Commands& out);
+    void countAndRearm(ConnId from, qint64 bytes, Commands& out);
     void onEof(ConnId from, qint64 nowUs, Commands& out);
     void finish(qint64 nowUs, const QString& error, Commands& out);
     [[nodiscard]] ConnId peerOf(ConnId conn) const {
@@ -48,6 +55,7 @@ private:
     bool m_clientEof = false;
     bool m_serverEof = false;
     bool m_done = false;
+    bool m_kernelRelay = false;
 };
 
 } // namespace spyglass::core::proxy

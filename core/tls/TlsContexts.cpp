@@ -68,19 +68,24 @@ std::unique_ptr<TlsContexts> TlsContexts::create(const Options& options, QString
     SSL_CTX_set_options(server, SSL_OP_NO_TICKET);
     SSL_CTX_set_session_cache_mode(server, SSL_SESS_CACHE_OFF);
 
-    for (SSL_CTX* ctx : {verify, insecure}) {
-        if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-            *error = QStringLiteral("cannot load the system trust store: ") + takeOpenSslError();
+    // One trust store for both server-facing contexts: the system bundle
+    // parsed once (about 150 certificates, ~1 MiB of heap per copy).
+    if (SSL_CTX_set_default_verify_paths(verify) != 1) {
+        *error = QStringLiteral("cannot load the system trust store: ") + takeOpenSslError();
+        return nullptr;
+    }
+    for (const QString& file : options.extraCaFiles) {
+        if (SSL_CTX_load_verify_locations(verify, QFile::encodeName(file).constData(), nullptr) !=
+            1) {
+            *error = QStringLiteral("cannot load the CA file %1 (--upstream-ca): %2")
+                         .arg(file, takeOpenSslError());
             return nullptr;
         }
-        for (const QString& file : options.extraCaFiles) {
-            if (SSL_CTX_load_verify_locations(ctx, QFile::encodeName(file).constData(), nullptr) !=
-                1) {
-                *error = QStringLiteral("cannot load the CA file %1 (--upstream-ca): %2")
-                             .arg(file, takeOpenSslError());
-                return nullptr;
-            }
-        }
+    }
+    SSL_CTX_set1_cert_store(insecure, SSL_CTX_get_cert_store(verify));
+    for (SSL_CTX* ctx : {verify, insecure}) {
+        contexts->m_upstreamSessions.configure(ctx);
+        SSL_CTX_sess_set_new_cb(ctx, &TlsContexts::newUpstreamSession);
     }
     SSL_CTX_set_verify(verify, SSL_VERIFY_PEER, nullptr);
     SSL_CTX_set_verify(insecure, SSL_VERIFY_NONE, nullptr);
@@ -97,6 +102,11 @@ void TlsContexts::keyLogLine(const SSL* ssl, const char* line) {
     auto* self = static_cast<TlsContexts*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
     if (self)
         self->appendKeyLog(line);
+}
+
+int TlsContexts::newUpstreamSession(SSL* ssl, SSL_SESSION* session) {
+    auto* self = static_cast<TlsContexts*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+    return self ? self->m_upstreamSessions.sessionCreated(ssl, session) : 0;
 }
 
 // NSS key log format, one line per secret, so Wireshark can decrypt both legs.

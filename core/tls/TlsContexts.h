@@ -1,5 +1,7 @@
 #pragma once
 
+#include "UpstreamSessionCache.h"
+
 #include <QMutex>
 #include <QString>
 #include <QStringList>
@@ -29,10 +31,13 @@ public:
     [[nodiscard]] SSL_CTX* serverFacing(bool verify) const {
         return verify ? m_serverFacingVerify : m_serverFacingInsecure;
     }
+    // Resumption of server legs (see UpstreamSessionCache).
+    [[nodiscard]] UpstreamSessionCache& upstreamSessions() { return m_upstreamSessions; }
 
 private:
     TlsContexts() = default;
     static void keyLogLine(const SSL* ssl, const char* line);
+    static int newUpstreamSession(SSL* ssl, SSL_SESSION* session);
     void appendKeyLog(const char* line);
 
     SSL_CTX* m_clientFacing = nullptr;
@@ -40,6 +45,7 @@ private:
     SSL_CTX* m_serverFacingInsecure = nullptr;
     QString m_keyLogFile;
     QMutex m_keyLogMutex;
+    UpstreamSessionCache m_upstreamSessions;
 };
 
 // The last OpenSSL error(s) as one readable line, and the queue cleared.

@@ -92,9 +92,13 @@ def find_nginx():
 class Nginx:
     """nginx in the foreground (daemon off), one worker, its own prefix."""
 
-    def __init__(self, workdir, smoke):
+    def __init__(self, workdir, smoke, tickets=False):
         self.dir = os.path.join(workdir, "nginx")
         self.smoke = smoke
+        # Off by default: every handshake is a full one, for every proxy.
+        # On (--origin-tickets), a proxy that resumes its own upstream
+        # sessions (Spyglass intercepting) skips the origin's certificate.
+        self.tickets = tickets
         self.proc = None
         self.tls_port = free_port()
         self.plain_port = free_port()
@@ -130,7 +134,7 @@ http {{
     scgi_temp_path {d}/tmp-scgi;
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_cache off;
-    ssl_session_tickets off;
+    ssl_session_tickets {"on" if self.tickets else "off"};
     server {{
         listen 127.0.0.1:{self.tls_port} ssl default_server;
         listen 127.0.0.1:{self.plain_port} default_server;

@@ -148,7 +148,7 @@ class Suite:
 
         workdir = tempfile.mkdtemp(prefix="spyglass-bench-")
         log(f"run_bench: working in {workdir}")
-        origin = Nginx(workdir, a.smoke)
+        origin = Nginx(workdir, a.smoke, tickets=a.origin_tickets)
         scenarios = smoke_scenarios() if a.smoke else full_scenarios(a.duration, a.new_hosts)
         if a.only:
             keys = set(a.only.split(","))
@@ -379,6 +379,8 @@ def main():
     p.add_argument("--out", help="also write the markdown here")
     p.add_argument("--json-out", help="write every run's raw numbers here")
     p.add_argument("--keep", action="store_true", help="keep the working directory")
+    p.add_argument("--origin-tickets", action="store_true",
+                   help="let the origin issue TLS session tickets (off by default)")
     p.add_argument("--render", metavar="JSON",
                    help="print the table of an earlier run's --json-out file, run nothing")
     args = p.parse_args()

@@ -54,6 +54,9 @@ inline QString describe(const Command& command) {
                     line += QStringLiteral(" error");
                 return line;
             },
+            [](const command::RelayInKernel& c) {
+                return QStringLiteral("kernel-relay %1 %2").arg(c.a).arg(c.b);
+            },
             [](const command::Record& c) {
                 static const char* const kKinds[] = {"begin", "head", "body", "tls", "end"};
                 return QStringLiteral("record %1").arg(QLatin1StringView(kKinds[c.event.index()]));

@@ -64,7 +64,10 @@ private Q_SLOTS:
         }
         {
             const QStringList got = pb << event::OpenCompleted{1, OpenError::None, {}};
-            QCOMPARE(got, (QStringList{kEstablished, "timer 100 600000", "send 1 HELLO"}));
+            // The early bytes are queued before the blind tunnel asks for the
+            // kernel relay, so they reach the server first.
+            QCOMPARE(got, (QStringList{kEstablished, "timer 100 600000", "send 1 HELLO",
+                                       "kernel-relay 0 1"}));
         }
         {
             const QStringList got = pb << event::DataReceived{1, "server bytes"};
@@ -187,6 +190,38 @@ private Q_SLOTS:
         QVERIFY(end.timings.responseStartUs >= end.timings.requestSentUs);
         QVERIFY(end.timings.doneUs >= end.timings.responseStartUs);
         QVERIFY(end.error.isEmpty());
+    }
+
+    void interceptedServerLegIsRecordedWhenItsHandshakeEndsAfterTheRequest() {
+        // The client's request can arrive while our handshake with the server
+        // is still running; the exchange's record has begun by then, and the
+        // server leg must still be recorded, once per exchange.
+        using namespace spyglass::core::record;
+        ProxyConfig config = baseConfig();
+        ExchangeIdSource ids;
+        ProxyContext context{config, ids};
+        HttpProxyLayer layer(context, InterceptTarget{"https", "a.test", 443, 1, "127.0.0.1:9"});
+        Playbook pb(layer);
+        pb << event::Start{"127.0.0.1:9"};
+        pb << event::TlsEstablished{0, TlsRecord{0, TlsLeg::Client, "TLSv1.3", "C", "http/1.1"}};
+        pb << event::DataReceived{0, "GET /one HTTP/1.1\r\nHost: a.test\r\n\r\n"};
+        pb << event::TlsEstablished{1, TlsRecord{0, TlsLeg::Server, "TLSv1.2", "S", "http/1.1"}};
+        pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"};
+        pb << event::DataReceived{0, "GET /two HTTP/1.1\r\nHost: a.test\r\n\r\n"};
+        pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"};
+        QList<ExchangeId> begins;
+        QMap<ExchangeId, QStringList> legs;
+        for (const RecordEvent& r : pb.records()) {
+            if (const auto* b = std::get_if<ExchangeBegin>(&r))
+                begins << b->id;
+            if (const auto* t = std::get_if<TlsRecord>(&r))
+                legs[t->id] << QString::fromLatin1(t->leg == TlsLeg::Client ? "client:"
+                                                                            : "server:") +
+                                   QString::fromLatin1(t->version);
+        }
+        QCOMPARE(begins.size(), 2);
+        for (const ExchangeId id : begins)
+            QCOMPARE(legs.value(id), QStringList({"client:TLSv1.3", "server:TLSv1.2"}));
     }
 
     void keepAliveReusesServerForSameHost() {
@@ -390,7 +425,8 @@ private Q_SLOTS:
         {
             const QStringList got =
                 pb << event::DataReceived{1, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nTLS.."};
-            QCOMPARE(got, (QStringList{kEstablished, "timer 100 600000", "send 0 TLS.."}));
+            QCOMPARE(got, (QStringList{kEstablished, "timer 100 600000", "send 0 TLS..",
+                                       "kernel-relay 0 1"}));
         }
     }
 

@@ -88,6 +88,28 @@ private Q_SLOTS:
         }
     }
 
+    // A blind tunnel asks for the kernel relay after queuing the early bytes;
+    // the relay's byte counts are recorded and keep the timers as data does.
+    void kernelRelayAfterEarlyBytesAndCountsRelayedBytes() {
+        StartedTunnel layer;
+        layer.tunnel.enableKernelRelay();
+        Commands out;
+        layer.tunnel.start(0, "client-hello", {}, out);
+        QStringList described;
+        for (const auto& c : out)
+            described << testing::describe(c);
+        QCOMPARE(described,
+                 (QStringList{"timer 100 5000", "send 1 client-hello", "kernel-relay 0 1"}));
+        Playbook pb(layer);
+        QCOMPARE((pb << event::BytesRelayed{0, 1000}), (QStringList{"timer 100 5000"}));
+        QCOMPARE((pb << event::BytesRelayed{1, 70000}), (QStringList{"timer 100 5000"}));
+        QCOMPARE((pb << event::PeerClosed{0}), (QStringList{"shutdown 1", "timer 101 700"}));
+        QCOMPARE((pb << event::BytesRelayed{1, 30000}),
+                 (QStringList{"timer 100 5000", "timer 101 700"}));
+        const QStringList got = pb << event::PeerClosed{1};
+        QVERIFY(got.contains("report CONNECT example.com:443 200 up=1012 down=100000"));
+    }
+
     void finTimerClosesBoth() {
         StartedTunnel layer;
         Playbook pb(layer);

@@ -1,0 +1,27 @@
+#include "MallocTuning.h"
+
+#include <cstdlib> // defines __GLIBC__ on glibc systems
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+namespace spyglass::app {
+
+void tuneMalloc() {
+#ifdef __GLIBC__
+    // glibc gives freed memory back as soon as the top of a heap holds more
+    // than 128 KiB (the default, adjusted dynamically). The recorder thread
+    // allocates and frees a batch's worth at a time, so it crossed that line
+    // over and over: madvise(MADV_DONTNEED) on every batch, each one a TLB
+    // shoot-down interrupting the network thread on the other CPU (10 % of
+    // all proxy samples for new tunnel connections, docs/performance.md
+    // finding 2). A fixed threshold (which also ends the dynamic adjustment)
+    // cut those calls from 369 to 35 per 1,000 new tunnels and the
+    // recorder's CPU per tunnel from ~0.35 to ~0.13 ms; 4 MiB bounds the free
+    // memory a heap keeps. Idle RSS is unchanged (nothing is freed at idle).
+    mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
+#endif
+}
+
+} // namespace spyglass::app
