@@ -1,25 +1,4 @@
 #pragma once
 
-#include "core/store/SessionWriter.h"
-
-#include <QCommandLineParser>
-#include <QString>
-#include <memory>
-
-namespace spyglass::app {
-
-// The recording options of `spyglass-cli run` (--session, --no-record,
-// --body-cap, --durable) and the SessionWriter they describe.
-class SessionRecording {
-public:
-    static void addOptions(QCommandLineParser& parser);
-    // Opens (creating) the session file; `writer` stays null with
-    // --no-record. Returns 0, or the exit code after setting `error`
-    // (2 for a bad option value, 1 when the file cannot be opened).
-    static int create(const QCommandLineParser& parser,
-                      std::unique_ptr<core::store::SessionWriter>* writer, QString* error);
-    // Prints pauses and resumes to stderr (from the writer thread).
-    static void reportStatusChanges(core::store::SessionWriter& writer);
-};
-
-} // namespace spyglass::app
+// Moved to app/common so the GUI records the same way as `spyglass-cli run`.
+#include "app/common/SessionRecording.h"

@@ -2,6 +2,7 @@
 #include "RunCommand.h"
 #include "SessionCommands.h"
 #include "app/ca/CaCommand.h"
+#include "app/common/MallocTuning.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -27,6 +28,7 @@ constexpr const char* kUsage =
 } // namespace
 
 int main(int argc, char** argv) {
+    spyglass::app::tuneMalloc();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("Spyglass"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SPYGLASS_VERSION));

@@ -2,6 +2,8 @@
 
 #include "core/net/ProxyServer.h"
 
+#include <QDateTime>
+
 namespace spyglass::app {
 
 ProxyThread::ProxyThread(core::proxy::ProxyConfig config, QObject* parent)
@@ -19,7 +21,7 @@ bool ProxyThread::start(QString* error) {
     // Built here, moved to the I/O thread before it creates any notifier, and
     // started there; this thread waits for the outcome.
     core::proxy::ExchangeSink* sink = this;
-    m_server = std::make_unique<core::net::ProxyServer>(m_config, sink);
+    m_server = std::make_unique<core::net::ProxyServer>(m_config, sink, m_recorder);
     m_server->setLeafCache(m_leaves);
     m_server->moveToThread(&m_thread);
     m_thread.start();
@@ -53,6 +55,54 @@ void ProxyThread::stop() {
     m_thread.quit();
     m_thread.wait();
     m_server.reset();
+}
+
+void ProxyThread::setLeafCache(std::shared_ptr<certs::LeafCache> leaves) {
+    m_leaves = std::move(leaves);
+    if (!m_thread.isRunning())
+        return;
+    core::net::ProxyServer* server = m_server.get();
+    QMetaObject::invokeMethod(
+        server, [server, leaves = m_leaves] { server->setLeafCache(leaves); },
+        Qt::BlockingQueuedConnection);
+}
+
+core::proxy::ProxyConfig ProxyThread::config() const {
+    if (!m_thread.isRunning())
+        return m_config;
+    core::proxy::ProxyConfig copy;
+    core::net::ProxyServer* server = m_server.get();
+    QMetaObject::invokeMethod(
+        server, [server, &copy] { copy = server->config(); }, Qt::BlockingQueuedConnection);
+    return copy;
+}
+
+core::net::ProxyServer::Reconfigured ProxyThread::reconfigure(core::proxy::ProxyConfig config) {
+    if (!m_thread.isRunning()) {
+        m_config = std::move(config);
+        return {};
+    }
+    core::net::ProxyServer::Reconfigured result;
+    core::net::ProxyServer* server = m_server.get();
+    QMetaObject::invokeMethod(
+        server,
+        [&] {
+            result = server->reconfigure(std::move(config));
+            m_listenAddress = server->listenAddress();
+        },
+        Qt::BlockingQueuedConnection);
+    return result;
+}
+
+QList<core::proxy::PassthroughList::Entry> ProxyThread::passthroughEntries() const {
+    if (!m_server)
+        return {};
+    return m_server->passthrough().entries(QDateTime::currentMSecsSinceEpoch() * 1000);
+}
+
+void ProxyThread::clearPassthrough() {
+    if (m_server)
+        m_server->passthrough().clear();
 }
 
 void ProxyThread::exchangeFinished(const core::proxy::ExchangeSummary& summary) {

@@ -29,9 +29,19 @@ void SessionRecording::addOptions(QCommandLineParser& parser) {
     });
 }
 
-int SessionRecording::create(const QCommandLineParser& parser,
-                             std::unique_ptr<SessionWriter>* writer, QString* error) {
-    writer->reset();
+std::optional<QString> SessionRecording::newSessionPath(QString* error) {
+    auto path = SessionFile::newDefaultPath(QDateTime::currentDateTime());
+    if (!path) {
+        *error = path.errorMessage();
+        return std::nullopt;
+    }
+    return path.value();
+}
+
+int SessionRecording::writerOptions(const QCommandLineParser& parser,
+                                    std::optional<core::store::WriterOptions>* result,
+                                    QString* error) {
+    result->reset();
     const bool noRecord = parser.isSet(QStringLiteral("no-record"));
     if (noRecord &&
         (parser.isSet(QStringLiteral("session")) || parser.isSet(QStringLiteral("body-cap")) ||
@@ -58,14 +68,22 @@ int SessionRecording::create(const QCommandLineParser& parser,
     if (parser.isSet(QStringLiteral("session"))) {
         options.path = parser.value(QStringLiteral("session"));
     } else {
-        auto path = SessionFile::newDefaultPath(QDateTime::currentDateTime());
-        if (!path) {
-            *error = path.errorMessage();
+        auto path = newSessionPath(error);
+        if (!path)
             return 1;
-        }
-        options.path = path.value();
+        options.path = *path;
     }
-    auto opened = SessionWriter::open(options);
+    *result = std::move(options);
+    return 0;
+}
+
+int SessionRecording::create(const QCommandLineParser& parser,
+                             std::unique_ptr<SessionWriter>* writer, QString* error) {
+    writer->reset();
+    std::optional<core::store::WriterOptions> options;
+    if (const int code = writerOptions(parser, &options, error); code != 0 || !options)
+        return code;
+    auto opened = SessionWriter::open(*options);
     if (!opened) {
         *error = opened.errorMessage();
         return 1;

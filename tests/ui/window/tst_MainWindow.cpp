@@ -1,0 +1,353 @@
+// The main window over the real app wiring (GuiApp): a proxy on an
+// ephemeral loopback port, real curl through it to origins this test
+// starts (plain HTTP, a blind CONNECT tunnel and an intercepted one to
+// `openssl s_server`), recording into a session file in a temp dir, the
+// toolbar and File actions driven by objectName. Settings live in a temp
+// INI file and the CA in a temp directory.
+#include "Origins.h"
+#include "app/gui/GuiApp.h"
+#include "app/gui/ProxyService.h"
+#include "app/gui/RecordingService.h"
+#include "core/store/SessionReader.h"
+#include "ui/MainWindow.h"
+#include "ui/SessionFileJobs.h"
+#include "ui/SessionPanes.h"
+#include "ui/dialogs/ScriptedPrompts.h" // tests/ui/dialogs
+#include "ui/inspector/InspectorWidget.h"
+#include "ui/list/ExchangeListModel.h"
+#include "ui/list/ExchangeListView.h"
+#include "ui/list/FilterBar.h"
+#include "ui/list/HostListModel.h"
+#include "ui/list/HostListView.h"
+
+#include <QAction>
+#include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QStackedWidget>
+#include <QTest>
+
+using namespace spyglass;
+
+namespace {
+
+struct CurlResult {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs curl to completion while this thread's event loop serves the origin.
+CurlResult curl(const QStringList& args) {
+    QProcess process;
+    process.start(
+        QStringLiteral("curl"),
+        QStringList{QStringLiteral("-sS"), QStringLiteral("--max-time"), QStringLiteral("20")} +
+            args);
+    QDeadlineTimer deadline(30000);
+    while (process.state() != QProcess::NotRunning && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        process.waitForFinished(10);
+    }
+    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+// Rows committed to a session file so far (a reader of its own, like the
+// GUI's query thread).
+QList<core::store::ListRow> rowsIn(const QString& path) {
+    auto reader = core::store::SessionReader::open(path);
+    if (!reader)
+        return {};
+    auto rows = reader.value()->rowsAfter(0, 1000);
+    return rows ? rows.value() : QList<core::store::ListRow>{};
+}
+
+QStringList paths(const QList<core::store::ListRow>& rows) {
+    QStringList list;
+    for (const auto& row : rows)
+        list << QString::fromLatin1(row.method + ' ' + row.url());
+    return list;
+}
+
+template <typename T> T* child(QWidget& parent, const char* name) {
+    auto* widget = parent.findChild<T*>(QString::fromLatin1(name));
+    if (!widget)
+        qFatal("no child %s", name);
+    return widget;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    std::unique_ptr<QSettings> m_settings;
+    ScriptedPrompts m_prompts;
+    std::unique_ptr<app::GuiApp> m_app;
+    PlainOrigin m_origin;
+
+    QString tmp(const QString& name) const { return m_tmp->filePath(name); }
+    QString proxyUrl() { return QStringLiteral("http://") + m_app->proxy().listenAddress(); }
+    QAction* action(const char* name) { return child<QAction>(m_app->window(), name); }
+
+    bool startApp(QString* error, const QStringList& upstreamCas = {}) {
+        app::GuiApp::Options options;
+        options.config.listenPort = 0;
+        options.config.allowAnyConnectPort = true; // the TLS origin is not on 443
+        options.config.intercept.upstreamCaFiles = upstreamCas;
+        core::store::WriterOptions recording;
+        recording.path = tmp(QStringLiteral("first.spyglass"));
+        options.recording = recording;
+        options.caDir = tmp(QStringLiteral("ca"));
+        options.trust.home = tmp(QStringLiteral("home"));
+        options.trust.flavour = app::TrustEnvironment::Flavour::Redirected;
+        options.trust.systemAnchorDir = tmp(QStringLiteral("anchors"));
+        options.trust.systemBundle = tmp(QStringLiteral("bundle.pem"));
+        m_app = std::make_unique<app::GuiApp>(options, *m_settings, m_prompts);
+        return m_app->start(error);
+    }
+
+private Q_SLOTS:
+    void init() {
+        m_tmp = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_tmp->isValid());
+        // New sessions go to <XDG_DATA_HOME>/Spyglass/sessions: keep them here.
+        qputenv("XDG_DATA_HOME", QFile::encodeName(tmp(QStringLiteral("data"))));
+        m_settings =
+            std::make_unique<QSettings>(tmp(QStringLiteral("settings.ini")), QSettings::IniFormat);
+        m_prompts = ScriptedPrompts{};
+    }
+    void cleanup() {
+        m_app.reset();
+        m_settings.reset();
+        m_tmp.reset();
+    }
+
+    void plainRequestIsProxiedCountedAndRecorded() {
+        QString error;
+        QVERIFY2(startApp(&error), qPrintable(error));
+        ui::MainWindow& window = m_app->window();
+        window.show();
+        auto* stack = child<QStackedWidget>(window, "listStack");
+        QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("welcomePanel"));
+        QVERIFY(child<QLineEdit>(window, "welcomeExport")->text().contains(proxyUrl()));
+
+        const auto result =
+            curl({QStringLiteral("-x"), proxyUrl(),
+                  QStringLiteral("http://127.0.0.1:%1/plain").arg(m_origin.port())});
+        QCOMPARE(result.err, QByteArray());
+        QCOMPARE(result.out, QByteArray("hello from /plain\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(window, "statusCounts")->text(),
+                                  QStringLiteral("1 exchanges · 0 tunnels"), 10000);
+        QVERIFY(stack->currentWidget()->objectName() != QStringLiteral("welcomePanel"));
+        QVERIFY(m_app->settings().welcomeSeen());
+        QVERIFY(
+            child<QLabel>(window, "statusListen")->text().endsWith(m_app->proxy().listenAddress()));
+        QVERIFY(child<QLabel>(window, "statusRecording")
+                    ->text()
+                    .contains(QStringLiteral("first.spyglass")));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            paths(rowsIn(tmp(QStringLiteral("first.spyglass")))),
+            QStringList{QStringLiteral("GET http://127.0.0.1:%1/plain").arg(m_origin.port())},
+            10000);
+
+        // The row appears in the list; selecting it shows it in the inspector.
+        curl({QStringLiteral("-x"), proxyUrl(),
+              QStringLiteral("http://127.0.0.1:%1/other").arg(m_origin.port())});
+        auto* list = child<ui::ExchangeListView>(window, "exchangeList");
+        ui::ExchangeListModel* model = list->exchangeModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 10000);
+        list->selectRow(0);
+        const qint64 first = model->idAt(0);
+        QVERIFY(first > 0);
+        auto* inspector = child<ui::inspector::InspectorWidget>(window, "inspector");
+        QTRY_COMPARE_WITH_TIMEOUT(inspector->shownExchange(), first, 10000);
+        QVERIFY(inspector->exchange());
+
+        // The toolbar's filter field narrows the list (in SQL, off-thread).
+        auto* filter = child<ui::FilterBar>(window, "filterBar");
+        filter->setText(QStringLiteral("path:/other"));
+        QTest::keyClick(filter->field(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(model->loadedRow(0) != nullptr, 10000);
+        QCOMPARE(model->loadedRow(0)->path, QByteArray("/other"));
+        QCOMPARE(filter->error(), QString());
+    }
+
+    void tunnelThenInterceptedAfterAddingARule() {
+        TlsOrigin origin(*m_tmp);
+        QString error;
+        QVERIFY2(origin.start(&error), qPrintable(error));
+        QVERIFY2(startApp(&error, {origin.certificate()}), qPrintable(error));
+        const QString url = QStringLiteral("https://localhost:%1/").arg(origin.port());
+
+        // No rule: a blind tunnel (curl trusts the origin's own certificate).
+        auto blind = curl({QStringLiteral("-x"), proxyUrl(), QStringLiteral("--cacert"),
+                           origin.certificate(), url});
+        QVERIFY2(blind.exitCode == 0, blind.err.constData());
+        QVERIFY(blind.out.contains("s_server"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->proxyService().counters().tunnels, qint64{1}, 10000);
+
+        // The host list's "Intercept this host" on the tunnelled host; the
+        // next request is MITM'd, so curl now needs the Spyglass root CA.
+        auto* hosts = child<ui::HostListView>(m_app->window(), "hostList");
+        ui::HostListModel* hostModel = hosts->hostModel();
+        int row = -1;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int r = 0; r < hostModel->rowCount(); ++r)
+                    if (hostModel->hostAt(r) == "localhost")
+                        row = r;
+                return row > 0;
+            }(),
+            10000);
+        QCOMPARE(hostModel->hostStatus("localhost"), ui::HostStatus::Tunneled);
+        hosts->setCurrentIndex(hostModel->index(row, 0));
+        hosts->interceptAction()->trigger();
+        QCOMPARE(hostModel->hostStatus("localhost"), ui::HostStatus::Intercepted);
+        QCOMPARE(m_app->proxyService().config().intercept.rules.includes(),
+                 QStringList{QStringLiteral("localhost")});
+        auto mitm = curl({QStringLiteral("-x"), proxyUrl(), QStringLiteral("--cacert"),
+                          tmp(QStringLiteral("ca/spyglass-ca.pem")), url});
+        QVERIFY2(mitm.exitCode == 0, mitm.err.constData());
+        QVERIFY(mitm.out.contains("s_server"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->proxyService().counters().intercepted, qint64{1}, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(paths(rowsIn(tmp(QStringLiteral("first.spyglass"))))
+                                     .contains(QStringLiteral("GET %1").arg(url)),
+                                 10000);
+        // The rule was saved for the next run.
+        QCOMPARE(m_app->settings().loadProxy().intercept.rules.includes(),
+                 QStringList{QStringLiteral("localhost")});
+    }
+
+    void pauseKeepsProxyingButRecordsNothing() {
+        QString error;
+        QVERIFY2(startApp(&error), qPrintable(error));
+        QAction* record = action("actionRecord");
+        QVERIFY(record->isChecked());
+        record->trigger();
+        QVERIFY(!m_app->recording().isRecording());
+        const QString base = QStringLiteral("http://127.0.0.1:%1/").arg(m_origin.port());
+        QCOMPARE(curl({QStringLiteral("-x"), proxyUrl(), base + QStringLiteral("paused")}).out,
+                 QByteArray("hello from /paused\n"));
+        record->trigger();
+        QVERIFY(m_app->recording().isRecording());
+        QCOMPARE(curl({QStringLiteral("-x"), proxyUrl(), base + QStringLiteral("recorded")}).out,
+                 QByteArray("hello from /recorded\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            paths(rowsIn(tmp(QStringLiteral("first.spyglass")))),
+            QStringList{QStringLiteral("GET ") + base + QStringLiteral("recorded")}, 10000);
+        QTRY_COMPARE(m_app->proxyService().counters().exchanges, qint64{2});
+    }
+
+    void clearStartsANewSessionAndOldOnesOpenReadOnly() {
+        QString error;
+        QVERIFY2(startApp(&error), qPrintable(error));
+        ui::MainWindow& window = m_app->window();
+        const QString base = QStringLiteral("http://127.0.0.1:%1/").arg(m_origin.port());
+        curl({QStringLiteral("-x"), proxyUrl(), base + QStringLiteral("one")});
+        const QString first = m_app->recording().sessionPath();
+        QTRY_COMPARE_WITH_TIMEOUT(rowsIn(first).size(), 1, 10000);
+
+        action("actionClear")->trigger();
+        const QString second = m_app->recording().sessionPath();
+        QVERIFY(second != first);
+        QVERIFY(second.startsWith(tmp(QStringLiteral("data"))));
+        QVERIFY(window.isViewingLive());
+        QVERIFY(window.windowTitle().contains(QStringLiteral("(recording)")));
+        curl({QStringLiteral("-x"), proxyUrl(), base + QStringLiteral("two")});
+        QTRY_COMPARE_WITH_TIMEOUT(
+            paths(rowsIn(second)),
+            QStringList{QStringLiteral("GET ") + base + QStringLiteral("two")}, 10000);
+        QCOMPARE(rowsIn(first).size(), 1); // finished, untouched
+
+        m_prompts.files << first;
+        action("actionOpenSession")->trigger();
+        QCOMPARE(window.viewedSessionPath(), first);
+        QVERIFY(window.windowTitle().contains(QStringLiteral("(read-only)")));
+        QVERIFY(m_app->settings().recentSessions().contains(first));
+        QVERIFY(action("actionShowLive")->isEnabled());
+        action("actionShowLive")->trigger();
+        QCOMPARE(window.viewedSessionPath(), second);
+    }
+
+    void saveAsAndHarExportRunOffTheGuiThread() {
+        QString error;
+        QVERIFY2(startApp(&error), qPrintable(error));
+        const QString base = QStringLiteral("http://127.0.0.1:%1/").arg(m_origin.port());
+        curl({QStringLiteral("-x"), proxyUrl(), base + QStringLiteral("saved")});
+        QTRY_COMPARE_WITH_TIMEOUT(rowsIn(m_app->recording().sessionPath()).size(), 1, 10000);
+        ui::MainWindow& window = m_app->window();
+
+        m_prompts.files << tmp(QStringLiteral("copy.spyglass"));
+        action("actionSaveAs")->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.fileJobs().isBusy(), 20000);
+        QCOMPARE(m_prompts.errors, QStringList{});
+        QCOMPARE(paths(rowsIn(tmp(QStringLiteral("copy.spyglass")))),
+                 QStringList{QStringLiteral("GET ") + base + QStringLiteral("saved")});
+
+        m_prompts.files << tmp(QStringLiteral("capture.har"));
+        action("actionExportHar")->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.fileJobs().isBusy(), 20000);
+        QCOMPARE(m_prompts.errors, QStringList{});
+        QFile har(tmp(QStringLiteral("capture.har")));
+        QVERIFY(har.open(QIODevice::ReadOnly));
+        const QJsonObject log =
+            QJsonDocument::fromJson(har.readAll()).object()[QStringLiteral("log")].toObject();
+        const auto entries = log[QStringLiteral("entries")].toArray();
+        QCOMPARE(entries.size(), 1);
+        QCOMPARE(entries[0][QStringLiteral("request")][QStringLiteral("url")].toString(),
+                 base + QStringLiteral("saved"));
+    }
+
+    void newListenAddressRestartsTheListener() {
+        QString error;
+        QVERIFY2(startApp(&error), qPrintable(error));
+        const QString before = m_app->proxy().listenAddress();
+        core::proxy::ProxyConfig config = m_app->proxyService().config();
+        config.listenPort = 0;
+        config.listenHost = QStringLiteral("127.0.0.1");
+        // Port 0 on the same host keeps the bound port: nothing to restart.
+        auto same = m_app->proxyService().applyConfig(config);
+        QVERIFY(same.ok);
+        QVERIFY(!same.listenerRestarted);
+        QCOMPARE(m_app->proxy().listenAddress(), before);
+
+        QTcpServer free;
+        QVERIFY(free.listen(QHostAddress::LocalHost));
+        const quint16 port = free.serverPort();
+        free.close();
+        config.listenPort = port;
+        auto moved = m_app->proxyService().applyConfig(config);
+        QVERIFY2(moved.ok, qPrintable(moved.message));
+        QVERIFY(moved.listenerRestarted);
+        QVERIFY(moved.message.contains(QStringLiteral("127.0.0.1:%1").arg(port)));
+        QTRY_VERIFY(child<QLabel>(m_app->window(), "statusListen")
+                        ->text()
+                        .endsWith(QStringLiteral(":%1").arg(port)));
+        QCOMPARE(curl({QStringLiteral("-x"), proxyUrl(),
+                       QStringLiteral("http://127.0.0.1:%1/moved").arg(m_origin.port())})
+                     .out,
+                 QByteArray("hello from /moved\n"));
+    }
+
+    // Quitting: the proxy stops, then the writer drains what it queued.
+    void shutdownFinishesTheWrites() {
+        QString error;
+        QVERIFY2(startApp(&error), qPrintable(error));
+        const QString base = QStringLiteral("http://127.0.0.1:%1/").arg(m_origin.port());
+        for (int i = 0; i < 5; ++i)
+            curl({QStringLiteral("-x"), proxyUrl(), base + QString::number(i)});
+        const QString path = m_app->recording().sessionPath();
+        m_app->shutdown();
+        QCOMPARE(rowsIn(path).size(), 5);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_MainWindow.moc"
