@@ -178,9 +178,9 @@ int ExchangeColumns::defaultWidthChars(ExchangeColumn column) {
     case ExchangeColumn::Time:
         return 13;
     case ExchangeColumn::Mode:
-        return 13;
+        return 17; // "intercepted" plus its icon
     case ExchangeColumn::Method:
-        return 8;
+        return 11; // "CONNECT": capitals are wider than the average character
     case ExchangeColumn::Host:
         return 26;
     case ExchangeColumn::Path:
@@ -188,7 +188,7 @@ int ExchangeColumns::defaultWidthChars(ExchangeColumn column) {
     case ExchangeColumn::Status:
         return 7;
     case ExchangeColumn::ContentType:
-        return 18;
+        return 24;
     case ExchangeColumn::RequestSize:
     case ExchangeColumn::ResponseSize:
         return 10;

@@ -24,7 +24,7 @@ HostListView::HostListView(QWidget* parent)
     header()->setStretchLastSection(false);
     header()->setSectionResizeMode(HostListModel::HostColumn, QHeaderView::Stretch);
     header()->setSectionResizeMode(HostListModel::CountColumn, QHeaderView::Interactive);
-    header()->resizeSection(HostListModel::CountColumn, fontMetrics().averageCharWidth() * 10);
+    header()->resizeSection(HostListModel::CountColumn, fontMetrics().averageCharWidth() * 13);
     // The status is in the icon and the tooltip; the column is for wide panes.
     header()->setSectionHidden(HostListModel::StatusColumn, true);
 
