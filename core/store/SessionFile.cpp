@@ -69,9 +69,12 @@ Status applyWriterPragmas(SqliteConnection& connection, SessionFile::Durability 
 Status applyReaderPragmas(SqliteConnection& connection) {
     // Memory-mapped reads and a larger page cache make the list queries
     // (count, deep pages, host filters over a million rows) several times
-    // faster; mapped pages are the page cache's, not the process's heap.
+    // faster. The map is capped at 128 MiB: mapped pages count in the
+    // process's RSS, and with a 1 GiB map a full-table sort of a 1M-row
+    // session (350 MiB file) took the GUI to a 388 MiB peak; at 128 MiB the
+    // peak was 258 MiB with the same query times (tests/bench/ui/bench_list).
     return connection.exec("PRAGMA query_only = 1;"
-                           "PRAGMA mmap_size = 1073741824;"
+                           "PRAGMA mmap_size = 134217728;"
                            "PRAGMA cache_size = -32768;");
 }
 
