@@ -43,6 +43,14 @@ qsizetype ClientSession::pendingBytes() const {
     return total;
 }
 
+void ClientSession::abortOpenConnections(const QString& reason) {
+    std::vector<ConnId> open;
+    for (const auto& [id, socket] : m_sockets)
+        open.push_back(id);
+    for (const ConnId conn : open)
+        post(event::ConnectionFailed{conn, reason});
+}
+
 void ClientSession::addSocket(ConnId conn, int fd) {
     Socket::Callbacks cb;
     cb.data = [this, conn](QByteArray data) { post(event::DataReceived{conn, std::move(data)}); };

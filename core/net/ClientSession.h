@@ -43,6 +43,10 @@ public:
 
     void start();
     [[nodiscard]] qsizetype pendingBytes() const;
+    // The proxy is stopping: every open connection is reported to the layers
+    // as failed with `reason`, so the exchange or tunnel in flight is
+    // recorded with how it ended instead of being left without an end.
+    void abortOpenConnections(const QString& reason);
 
 private:
     void post(proxy::EventKind kind);

@@ -6,6 +6,7 @@
 
 #include <QNetworkInterface>
 #include <unistd.h>
+#include <vector>
 
 namespace spyglass::core::net {
 
@@ -135,6 +136,10 @@ ProxyServer::Reconfigured ProxyServer::reconfigure(proxy::ProxyConfig config) {
 
 void ProxyServer::stop() {
     m_listener.close();
+    // Sessions that end while aborting leave m_sessions (sessionFinished).
+    const std::vector<ClientSession*> open(m_sessions.begin(), m_sessions.end());
+    for (ClientSession* session : open)
+        session->abortOpenConnections(QStringLiteral("Spyglass stopped"));
     for (ClientSession* session : m_sessions)
         delete session;
     m_sessions.clear();

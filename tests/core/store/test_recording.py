@@ -365,6 +365,41 @@ class TunnelRecordingTest(RecordingCase):
         self.assertIn(f"localhost:{self.tls_origin.port}", listed)
 
 
+    def test_a_tunnel_open_when_the_proxy_stops_is_recorded_whole(self):
+        """Stopping spyglass-cli ends the tunnels still open; each is
+        recorded with its status, byte counts and why it ended, not left
+        without an end."""
+        import socket
+        session = self.session_path()
+        proxy = self.record(session, "--allow-port", str(self.tls_origin.port))
+        raw = socket.create_connection((proxy.host, proxy.port), timeout=STEP)
+        self.addCleanup(raw.close)
+        raw.sendall(f"CONNECT localhost:{self.tls_origin.port} HTTP/1.1\r\n"
+                    f"Host: localhost:{self.tls_origin.port}\r\n\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = raw.recv(1024)
+            self.assertTrue(chunk, head)
+            head += chunk
+        self.assertTrue(head.startswith(b"HTTP/1.1 200"), head)
+        tls = self.ca.client_context().wrap_socket(raw, server_hostname="localhost")
+        tls.sendall(b"GET /bytes/5000/3 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        received = b""
+        while not received.endswith(payload(5000, 3)):
+            chunk = tls.recv(65536)
+            self.assertTrue(chunk, received[:200])
+            received += chunk
+        # The tunnel is still open (keep-alive) when the proxy stops.
+        self.stop(proxy)
+        row = open_db(session).execute(
+            "SELECT e.*, d.note FROM exchanges e JOIN details d ON d.exchange_id = e.id"
+        ).fetchone()
+        self.assertEqual((row["mode"], row["status"], row["state"], row["error"]),
+                         ("tunnel", 200, "complete", ""))
+        self.assertGreater(row["response_size"], 5000)
+        self.assertIn("Spyglass stopped", row["note"])
+
+
 class RecordingOptionsTest(RecordingCase):
     @classmethod
     def setUpClass(cls):
