@@ -51,6 +51,11 @@ SessionPanes::SessionPanes(QWidget* window, WelcomePanel* welcome, QSettings& se
         else
             m_inspector->clearExchange();
     });
+    // An exchange selected while in flight is shown again once it ends.
+    connect(m_model, &ExchangeListModel::exchangeUpdated, m_inspector, [this](qint64 id) {
+        if (id == m_inspector->shownExchange() && !m_inspector->isLoading())
+            m_inspector->reload();
+    });
     connect(m_list, &ExchangeListView::showHostRequested, m_hosts,
             [this](const QByteArray& host) { m_hosts->showHost(host); });
 }

@@ -106,6 +106,9 @@ Q_SIGNALS:
     void hostsChanged(const QList<core::store::HostCount>& hosts);
     void curlReady(qint64 id, const QString& command, const QString& error);
     void harExported(const QString& fileName, qint64 entries, const QString& error);
+    // A row that was in flight when it was first read has changed (it ended,
+    // or got its status): the inspector reloads it when it is the one shown.
+    void exchangeUpdated(qint64 id);
 
 private:
     enum class Reload { Open, Filter, Sort };

@@ -255,6 +255,7 @@ void ExchangeListModel::onPolled(quint64 generation, const PollResult& result) {
     for (const ListRow& row : result.refreshed) {
         if (!m_cache.insert(row))
             continue;
+        Q_EMIT exchangeUpdated(row.id);
         for (int i = size - 1; i >= std::max(0, size - kEdgeRows); --i) {
             if (m_ids.at(i) == row.id) {
                 Q_EMIT dataChanged(index(i, 0), index(i, kExchangeColumnCount - 1));

@@ -176,6 +176,7 @@ private Q_SLOTS:
         QCOMPARE(h.model.index(5, kDuration).data().toString(), QStringLiteral("…"));
 
         QSignalSpy changed(&h.model, &QAbstractItemModel::dataChanged);
+        QSignalSpy updated(&h.model, &ExchangeListModel::exchangeUpdated);
         QVERIFY(session.end(6, 503));
         for (int i = 0;
              i < 200 && h.model.index(5, kStatus).data().toString() != QStringLiteral("503"); ++i) {
@@ -188,6 +189,9 @@ private Q_SLOTS:
         for (const QList<QVariant>& args : changed)
             rowSignalled |= args.at(0).toModelIndex().row() == 5;
         QVERIFY(rowSignalled);
+        // The inspector reloads the exchange it shows on this signal.
+        QVERIFY(!updated.isEmpty());
+        QCOMPARE(updated.last().at(0).toLongLong(), qint64(6));
     }
 
     void filterChangesAndErrors() {
