@@ -40,6 +40,12 @@ int fail(const QString& message, int code) {
 
 int main(int argc, char** argv) {
     spyglass::app::tuneMalloc();
+    // QGuiApplication takes `-session`/`--session NAME` out of argv for X11
+    // session management, which would swallow our --session FILE; parse
+    // the arguments as they were given.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Spyglass"));
     QApplication::setApplicationVersion(QStringLiteral(SPYGLASS_VERSION));
@@ -54,7 +60,7 @@ int main(int argc, char** argv) {
                                  QStringLiteral("[SESSION.spyglass]"));
     app::ProxyOptions::addTo(parser);
     app::SessionRecording::addOptions(parser);
-    parser.process(app);
+    parser.process(arguments);
     if (parser.positionalArguments().size() > 1)
         return fail(QStringLiteral("give at most one session file to open"), 2);
 

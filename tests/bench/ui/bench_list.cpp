@@ -182,8 +182,12 @@ int failed(const char* what) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Read before QApplication, which takes --session out of argv (X11
+    // session management).
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
     QApplication app(argc, argv);
-    const QStringList args = app.arguments();
     const bool smoke = args.contains(QStringLiteral("--smoke"));
     QString path = QStringLiteral("/tmp/spyglass-bench-list.spyglass");
     qint64 exchanges = smoke ? 3000 : 1'000'000;
