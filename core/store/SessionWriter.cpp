@@ -8,8 +8,6 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace spyglass::core::store {
 
@@ -123,8 +121,6 @@ RecorderStatus SessionWriter::status() const {
 }
 
 void SessionWriter::run() {
-    if (const int nice = qEnvironmentVariableIntValue("XNICE"); nice > 0)
-        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
     std::vector<QueuedRecord> batch;
     for (;;) {
         applyTestSettings();

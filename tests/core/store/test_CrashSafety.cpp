@@ -73,8 +73,8 @@ class TestCrashSafety : public QObject {
         QCOMPARE(detail.value()->timings.doneUs, expected.startUs + expected.durationUs);
         auto body = reader.body(row->id, record::Direction::Response, false);
         QVERIFY(body);
+        QVERIFY2(body->truncated.isEmpty(), QByteArray("body cut: " + body->truncated).constData());
         QCOMPARE(body->data, expected.responseBody);
-        QVERIFY(body->truncated.isEmpty());
         if (!expected.requestBody.isEmpty())
             QCOMPARE(reader.body(row->id, record::Direction::Request, false)->data,
                      expected.requestBody);
