@@ -35,6 +35,7 @@ public:
 
 private:
     void out(const char* sql) { result.where += sql; }
+    void out(const QByteArray& sql) { result.where += sql; }
     void bind(qint64 value) { result.binds.emplace_back(value); }
     void bind(const QByteArray& value) { result.binds.emplace_back(value); }
 
@@ -117,14 +118,32 @@ private:
     }
 
     void header(const FilterTerm& t, const char* direction) {
-        out("(EXISTS (SELECT 1 FROM heads h WHERE h.exchange_id = e.id");
+        // Not through the `heads` view: SQLite does not push a correlated
+        // exchange id into a compound view and would materialise every head.
+        // The last head of each direction is in `details`, earlier ones (1xx)
+        // in `interim_heads` (docs/session-format.md).
+        const QByteArray name = t.text.toUtf8();
+        const QByteArray value = t.hasValue ? t.value.toUtf8() : QByteArray("");
+        out("((EXISTS (SELECT 1 FROM details d WHERE d.exchange_id = e.id AND (");
+        bool first = true;
+        for (const char* column : {"request", "response"}) {
+            if (direction && qstrcmp(direction, column) != 0)
+                continue;
+            if (!first)
+                out(" OR ");
+            first = false;
+            out("sg_header_match(d." + QByteArray(column) + "_head, ?, ?)");
+            bind(name);
+            bind(value);
+        }
+        out(")) OR EXISTS (SELECT 1 FROM interim_heads h WHERE h.exchange_id = e.id");
         if (direction) {
             out(" AND h.direction = ?");
             bind(QByteArray(direction));
         }
-        out(" AND sg_header_match(h.raw, ?, ?))");
-        bind(t.text.toUtf8());
-        bind(t.hasValue ? t.value.toUtf8() : QByteArray(""));
+        out(" AND sg_header_match(h.raw, ?, ?)))");
+        bind(name);
+        bind(value);
         // Completed exchanges are in the full-text index: it narrows the scan
         // to those whose heads mention the name at all.
         const QString words = QString(t.text).replace(QLatin1Char('-'), QLatin1Char(' '));

@@ -83,7 +83,7 @@ Status RecordApplier::begin(record::ExchangeBegin& begin) {
     InFlight exchange;
     exchange.row = row.value();
     exchange.url = urlOf(begin);
-    exchange.begin = std::move(begin);
+    exchange.begin = begin; // shared, not moved: see RecordQueue::giveBack
     m_inFlight.emplace(exchange.begin.id, std::move(exchange));
     return {};
 }
@@ -111,21 +111,18 @@ Status RecordApplier::head(record::HeadRecord& head) {
     if (it == m_inFlight.end())
         return {};
     InFlight& exchange = it->second;
-    const int dir = index(head.direction);
-    auto insert = m_db.cached(
-        QByteArrayLiteral("INSERT INTO heads (exchange_id, direction, seq, status, raw, forwarded) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-    if (!insert)
-        return insert.error();
-    insert->bind(1, exchange.row);
-    insert->bindText(2, QByteArrayView(directionName(head.direction)));
-    insert->bind(3, qint64{exchange.headSeq[static_cast<std::size_t>(dir)]++});
-    insert->bind(4, qint64{head.status});
-    insert->bindBlobNoCopy(5, head.raw);
-    insert->bindBlobNoCopy(6, head.forwarded);
-    if (Status done = insert->run("cannot record a head"); !done)
-        return done;
-    exchange.heads[static_cast<std::size_t>(dir)] = head.raw;
+    const auto dir = static_cast<std::size_t>(index(head.direction));
+    // Only the last head of a direction goes into `details`: an earlier one
+    // (a 1xx interim response) becomes a row of its own now.
+    if (exchange.headSeq[dir] > 0) {
+        if (Status done = writeInterimHead(exchange, static_cast<int>(dir)); !done)
+            return done;
+    }
+    exchange.heads[dir] = head.raw; // shared, not moved: see RecordQueue::giveBack
+    exchange.forwardedHeads[dir] = head.forwarded;
+    exchange.headStatus[dir] = head.status;
+    ++exchange.headSeq[dir];
+    exchange.detailsDirty = true;
     // The final status shows in the list while the body is still streaming.
     if (head.direction == record::Direction::Response && head.status >= 200) {
         exchange.status = head.status;
@@ -133,6 +130,22 @@ Status RecordApplier::head(record::HeadRecord& head) {
                          {});
     }
     return {};
+}
+
+Status RecordApplier::writeInterimHead(const InFlight& exchange, int dir) {
+    const auto d = static_cast<std::size_t>(dir);
+    auto insert = m_db.cached(QByteArrayLiteral(
+        "INSERT INTO interim_heads (exchange_id, direction, seq, status, raw, forwarded) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    if (!insert)
+        return insert.error();
+    insert->bind(1, exchange.row);
+    insert->bindText(2, QByteArrayView(directionName(directionAt(dir))));
+    insert->bind(3, qint64{exchange.headSeq[d] - 1});
+    insert->bind(4, qint64{exchange.headStatus[d]});
+    insert->bindBlobNoCopy(5, exchange.heads[d]);
+    insert->bindBlobNoCopy(6, exchange.forwardedHeads[d]);
+    return insert->run("cannot record a head");
 }
 
 Status RecordApplier::updateRow(InFlight& exchange, const char* sql, qint64 value,
@@ -157,7 +170,7 @@ Status RecordApplier::body(record::BodyChunk& chunk) {
     const int dir = index(chunk.direction);
     BodyState& state = it->second.bodies[static_cast<std::size_t>(dir)];
     if (state.pending.isEmpty() && chunk.data.size() >= kPartBytes) {
-        state.pending = std::move(chunk.data); // no copy for large reads
+        state.pending = chunk.data; // shared: no copy for large reads
     } else {
         state.pending += chunk.data;
     }
@@ -171,7 +184,7 @@ Status RecordApplier::writePart(InFlight& exchange, int dir) {
     if (state.pending.isEmpty())
         return {};
     auto insert = m_db.cached(QByteArrayLiteral(
-        "INSERT INTO body_parts (exchange_id, direction, seq, data) VALUES (?1, ?2, ?3, ?4)"));
+        "INSERT INTO body_chunks (exchange_id, direction, seq, data) VALUES (?1, ?2, ?3, ?4)"));
     if (!insert)
         return insert.error();
     insert->bind(1, exchange.row);
@@ -196,6 +209,10 @@ Status RecordApplier::prepareCommit() {
         }
         if (!exchange.rowWritten) {
             if (Status done = writeOpenRow(exchange); !done)
+                return done;
+        }
+        if (exchange.detailsDirty) {
+            if (Status done = writeOpenDetails(exchange); !done)
                 return done;
         }
     }
@@ -237,6 +254,7 @@ Status RecordApplier::tls(record::TlsRecord& tls) {
         return parameters.error();
     const bool client = tls.leg == record::TlsLeg::Client;
     exchange.tlsIds[client ? 0 : 1] = parameters.value();
+    exchange.detailsDirty = true;
     // The list shows the client leg's version (what the client negotiated
     // with us); the server leg's when there is no client leg.
     if (client || !exchange.hasClientTls) {

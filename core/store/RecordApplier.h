@@ -21,13 +21,15 @@ class SqliteConnection;
 // kPartBytes and before every commit, so memory stays bounded however large
 // or slow a body is).
 //
-// Few rows per exchange (format 2): the list row and one `details` row
-// (timings, body metadata, TLS references) are written once, at the end,
-// with their final values: most exchanges begin and end inside one
-// transaction, and a row inserted early and updated twice costs three
-// writes to the table and each index. Exchanges still in flight when a
-// transaction commits get an 'open' row then (prepareCommit), so readers
-// see them. TLS parameters and chains repeat for every exchange on a
+// Few rows per exchange (formats 2 and 3): the list row and one `details`
+// row (timings, body metadata, TLS references, the request head and the
+// last response head, and bodies of up to kPartBytes stored whole) are
+// written once, at the end, with their final values: most exchanges begin
+// and end inside one transaction, and a row inserted early and updated
+// twice costs three writes to the table and each index. Exchanges still in
+// flight when a transaction commits get an 'open' row and a details row
+// with what is known then (prepareCommit), so readers see them; their body
+// bytes go to `body_parts`. TLS parameters and chains repeat for every exchange on a
 // connection (and every connection to a host): they are stored once and
 // referenced. Host counts are summed in memory and written per commit.
 class RecordApplier {
@@ -65,7 +67,10 @@ private:
         QByteArray tlsVersion;
         QByteArray url;
         std::array<QByteArray, 2> heads; // last head per direction, raw
-        std::array<int, 2> headSeq{};
+        std::array<QByteArray, 2> forwardedHeads;
+        std::array<int, 2> headStatus{};
+        std::array<int, 2> headSeq{}; // heads seen per direction
+        bool detailsDirty = false;    // heads or TLS changed since the open details row
         std::array<BodyState, 2> bodies;
         std::array<qint64, 2> tlsIds{}; // tls_parameters.id per leg; 0 = none
         bool hasClientTls = false;
@@ -81,8 +86,9 @@ private:
     Status updateRow(InFlight& exchange, const char* sql, qint64 value, QByteArrayView text);
     Result<qint64> nextRowId();
     Status writeDetails(InFlight& exchange, const record::ExchangeEnd& end,
-                        const QueuedRecord& queued);
-    Status writeAbandonedDetails(const InFlight& exchange);
+                        const QueuedRecord& queued, const std::array<QByteArray, 2>& inlineBodies);
+    Status writeOpenDetails(InFlight& exchange);
+    Status writeInterimHead(const InFlight& exchange, int direction);
     Status flushHostCounts();
     Result<qint64> tlsParametersId(const record::TlsRecord& tls);
     Result<qint64> storedTlsParametersId(const record::TlsRecord& tls);

@@ -4,6 +4,7 @@
 #include "RecordApplier.h"
 #include "SessionNames.h"
 #include "SqliteConnection.h"
+#include "SqliteStatement.h"
 
 namespace spyglass::core::store {
 
@@ -13,9 +14,18 @@ Status RecordApplier::end(record::ExchangeEnd& end, const QueuedRecord& queued) 
         return {};
     InFlight& exchange = it->second;
     const record::ExchangeBegin& b = exchange.begin;
+    // A body none of which was written yet (it began and ended within this
+    // transaction and is below kPartBytes) goes into the details row whole.
+    std::array<QByteArray, 2> inlineBodies;
     for (int dir = 0; dir < 2; ++dir) {
-        if (Status done = writePart(exchange, dir); !done)
+        BodyState& state = exchange.bodies[static_cast<std::size_t>(dir)];
+        if (state.seq == 0 && !state.pending.isEmpty()) {
+            state.stored += state.pending.size();
+            inlineBodies[static_cast<std::size_t>(dir)] = std::move(state.pending);
+            state.pending = QByteArray();
+        } else if (Status done = writePart(exchange, dir); !done) {
             return done;
+        }
     }
     QByteArray contentType = end.contentType;
     if (contentType.isEmpty())
@@ -60,7 +70,7 @@ Status RecordApplier::end(record::ExchangeEnd& end, const QueuedRecord& queued) 
     }
     if (Status done = row->run("cannot record an exchange"); !done)
         return done;
-    if (Status done = writeDetails(exchange, end, queued); !done)
+    if (Status done = writeDetails(exchange, end, queued, inlineBodies); !done)
         return done;
 
     auto search = m_db.cached(
@@ -80,11 +90,44 @@ Status RecordApplier::end(record::ExchangeEnd& end, const QueuedRecord& queued) 
     return {};
 }
 
+namespace {
+
+// Binds the last head of each direction to `first` .. `first + 6` (the
+// head columns of `details`, in their order).
+void bindHeads(SqliteStatement& insert, int first, const std::array<QByteArray, 2>& raw,
+               const std::array<QByteArray, 2>& forwarded, const std::array<int, 2>& seq,
+               int responseStatus) {
+    for (std::size_t dir = 0; dir < 2; ++dir) {
+        const int column = first + (dir == 0 ? 0 : 3);
+        if (seq[dir] == 0) {
+            insert.bindNull(column);
+            insert.bindNull(column + 1);
+            insert.bindNull(column + 2);
+            continue;
+        }
+        insert.bindBlobNoCopy(column, raw[dir]);
+        insert.bindBlobNoCopy(column + 1, forwarded[dir]);
+        insert.bind(column + 2, qint64{seq[dir] - 1});
+    }
+    if (seq[1] == 0)
+        insert.bindNull(first + 6);
+    else
+        insert.bind(first + 6, qint64{responseStatus});
+}
+
+constexpr QByteArrayView kHeadColumns =
+    "request_head, request_head_forwarded, request_head_seq, response_head, "
+    "response_head_forwarded, response_head_seq, response_head_status";
+
+} // namespace
+
 // The one `details` row of an ended exchange: its numbers, timings, TLS
-// references and, per message with content, what was stored of the body.
+// references, its last heads and, per message with content, what was
+// stored of the body (the body itself when it is inline).
 Status RecordApplier::writeDetails(InFlight& exchange, const record::ExchangeEnd& end,
-                                   const QueuedRecord& queued) {
-    auto insert = m_db.cached(QByteArrayLiteral(
+                                   const QueuedRecord& queued,
+                                   const std::array<QByteArray, 2>& inlineBodies) {
+    static const QByteArray kSql =
         "INSERT OR REPLACE INTO details (exchange_id, sni, note, request_wire_bytes, "
         "response_wire_bytes, request_body_bytes, response_body_bytes, damaged, accept_us, "
         "connect_request_us, upstream_connect_start_us, upstream_connected_us, "
@@ -92,9 +135,13 @@ Status RecordApplier::writeDetails(InFlight& exchange, const record::ExchangeEnd
         "request_start_us, request_sent_us, response_start_us, done_us, client_tls, server_tls, "
         "request_body_size, request_body_stored, request_body_truncated, request_body_chunked, "
         "request_content_encoding, response_body_size, response_body_stored, "
-        "response_body_truncated, response_body_chunked, response_content_encoding) VALUES "
+        "response_body_truncated, response_body_chunked, response_content_encoding, " +
+        kHeadColumns.toByteArray() +
+        ", request_body, response_body) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-        "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)"));
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, "
+        "?37, ?38, ?39, ?40, ?41)";
+    auto insert = m_db.cached(kSql);
     if (!insert)
         return insert.error();
     insert->bind(1, exchange.row);
@@ -151,14 +198,26 @@ Status RecordApplier::writeDetails(InFlight& exchange, const record::ExchangeEnd
         insert->bind(first + 3, qint64{fate.chunked ? 1 : 0});
         insert->bindText(first + 4, QByteArrayView(encoding)); // copied by SQLite
     }
+    bindHeads(insert.value(), 33, exchange.heads, exchange.forwardedHeads, exchange.headSeq,
+              exchange.headStatus[1]);
+    for (std::size_t dir = 0; dir < 2; ++dir) {
+        const int column = 40 + static_cast<int>(dir);
+        if (inlineBodies[dir].isEmpty())
+            insert->bindNull(column);
+        else
+            insert->bindBlobNoCopy(column, inlineBodies[dir]);
+    }
     return insert->run("cannot record exchange details");
 }
 
-// What is known of an exchange that never ended: its SNI and TLS legs.
-Status RecordApplier::writeAbandonedDetails(const InFlight& exchange) {
-    auto insert = m_db.cached(
-        QByteArrayLiteral("INSERT OR IGNORE INTO details (exchange_id, sni, client_tls, "
-                          "server_tls) VALUES (?1, ?2, ?3, ?4)"));
+// What is known of an exchange still in flight at a commit, or that never
+// ended: its SNI, TLS legs and heads (its body is in `body_parts`). The
+// end replaces the row.
+Status RecordApplier::writeOpenDetails(InFlight& exchange) {
+    static const QByteArray kSql =
+        "INSERT OR REPLACE INTO details (exchange_id, sni, client_tls, server_tls, " +
+        kHeadColumns.toByteArray() + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    auto insert = m_db.cached(kSql);
     if (!insert)
         return insert.error();
     insert->bind(1, exchange.row);
@@ -169,7 +228,12 @@ Status RecordApplier::writeAbandonedDetails(const InFlight& exchange) {
         else
             insert->bindNull(3 + leg);
     }
-    return insert->run("cannot record exchange details");
+    bindHeads(insert.value(), 5, exchange.heads, exchange.forwardedHeads, exchange.headSeq,
+              exchange.headStatus[1]);
+    if (Status done = insert->run("cannot record exchange details"); !done)
+        return done;
+    exchange.detailsDirty = false;
+    return {};
 }
 
 Status RecordApplier::abandonAll() {
@@ -185,7 +249,7 @@ Status RecordApplier::abandonAll() {
         update->bind(1, exchange.row);
         if (Status done = update->run("cannot mark an exchange incomplete"); !done)
             return done;
-        if (Status done = writeAbandonedDetails(exchange); !done)
+        if (Status done = writeOpenDetails(exchange); !done)
             return done;
     }
     m_inFlight.clear();

@@ -44,8 +44,11 @@ RecordQueue::RecordQueue(QueueLimits limits)
 
 void RecordQueue::push(record::RecordEvent&& event) {
     bool wake = false;
+    std::vector<QueuedRecord> applied; // freed here, after the lock
     {
         std::lock_guard lock(m_mutex);
+        if (!m_givenBack.empty())
+            applied.swap(m_givenBack);
         if (m_closed) {
             if (std::holds_alternative<record::ExchangeBegin>(event))
                 ++m_counters.droppedExchanges;
@@ -61,6 +64,12 @@ void RecordQueue::push(record::RecordEvent&& event) {
     }
     if (wake)
         m_wake.notify_one();
+    if (applied.capacity() > 0) {
+        applied.clear();
+        std::lock_guard lock(m_mutex);
+        if (m_spare.capacity() < applied.capacity())
+            m_spare.swap(applied);
+    }
 }
 
 void RecordQueue::pushLocked(record::RecordEvent&& event) {
@@ -202,6 +211,28 @@ bool RecordQueue::takeAll(std::vector<QueuedRecord>& out, std::chrono::milliseco
     std::swap(out, m_records);
     m_bytes = 0;
     return !(m_closed && out.empty());
+}
+
+void RecordQueue::giveBack(std::vector<QueuedRecord>& applied) {
+    std::vector<QueuedRecord> uncollected;
+    {
+        std::lock_guard lock(m_mutex);
+        uncollected.swap(m_givenBack);
+        m_givenBack.swap(applied);
+        applied.swap(m_spare);
+    }
+    if (applied.capacity() < uncollected.capacity()) {
+        uncollected.clear();
+        applied.swap(uncollected);
+    }
+}
+
+void RecordQueue::reclaimGivenBack() {
+    std::vector<QueuedRecord> uncollected;
+    {
+        std::lock_guard lock(m_mutex);
+        uncollected.swap(m_givenBack);
+    }
 }
 
 void RecordQueue::close() {

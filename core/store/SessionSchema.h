@@ -22,7 +22,7 @@ struct Migration {
 // as a Spyglass session so we never "migrate" somebody else's database.
 class SessionSchema {
 public:
-    static constexpr int kCurrentVersion = 2;
+    static constexpr int kCurrentVersion = 3;
     static constexpr int kApplicationId = 0x53707967; // "Spyg"
 
     static std::span<const Migration> migrations();

@@ -172,6 +172,7 @@ void SessionWriter::run() {
             if (Clock::now() - m_transactionStart >= m_options.commitInterval)
                 commit();
         }
+        m_queue.giveBack(batch); // freed by the thread that allocated it
         if (m_inTransaction && Clock::now() - m_transactionStart >= m_options.commitInterval)
             commit();
         if (!more)
@@ -188,6 +189,7 @@ void SessionWriter::releaseMemory(std::vector<QueuedRecord>& batch) {
     if (Clock::now() - m_lastTrim < kTrimInterval)
         return;
     m_lastTrim = Clock::now();
+    m_queue.reclaimGivenBack();
     if (batch.capacity() > kKeptBatchCapacity) {
         batch.clear();
         batch.shrink_to_fit();

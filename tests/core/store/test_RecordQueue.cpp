@@ -52,6 +52,37 @@ class TestRecordQueue : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // The writer hands applied records back; the producer's next push frees
+    // them (on the proxy's thread, which allocated them), or the writer
+    // reclaims them when no push comes.
+    void appliedRecordsAreFreedByTheNextPush() {
+        RecordQueue queue(QueueLimits{});
+        QByteArray head("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
+        queue.push(begin(1));
+        queue.push(record::HeadRecord{1, record::Direction::Request, 0, head, head});
+        std::vector<QueuedRecord> batch = drain(queue);
+        QCOMPARE(batch.size(), std::size_t{2});
+        QVERIFY(head.data_ptr()->isShared());
+        queue.giveBack(batch);
+        QVERIFY(batch.empty());
+        QVERIFY(head.data_ptr()->isShared()); // waiting for the producer
+        queue.push(end(1));
+        QVERIFY(!head.data_ptr()->isShared()); // freed by that push
+
+        queue.push(begin(2));
+        queue.push(record::HeadRecord{2, record::Direction::Request, 0, head, head});
+        batch = drain(queue);
+        queue.giveBack(batch);
+        QVERIFY(head.data_ptr()->isShared());
+        queue.reclaimGivenBack();
+        QVERIFY(!head.data_ptr()->isShared());
+        // What was pushed in between is still queued, whole.
+        queue.push(end(2));
+        batch = drain(queue);
+        QCOMPARE(batch.size(), std::size_t{1});
+        QVERIFY(std::holds_alternative<record::ExchangeEnd>(batch.front().event));
+    }
+
     void bytesBeyondTheCapAreNotQueued() {
         QueueLimits limits;
         limits.bodyCap = 1000;

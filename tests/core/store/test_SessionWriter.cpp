@@ -3,6 +3,8 @@
 #define QT_RESTRICTED_CAST_FROM_ASCII
 #include "SessionInspector.h"
 #include "SyntheticExchange.h"
+#include "core/store/RecordApplier.h"
+#include "core/store/SessionReader.h"
 #include "core/store/SessionWriter.h"
 
 #include <QTemporaryDir>
@@ -276,10 +278,82 @@ private Q_SLOTS:
         SessionInspector db(path);
         QCOMPARE(db.bytes("SELECT state FROM exchanges"), QByteArray("incomplete"));
         QCOMPARE(db.integer("SELECT duration_us IS NULL FROM exchanges"), 1);
-        // Bytes that arrived are kept.
+        // Bytes and heads that arrived are kept.
         QCOMPARE(db.concat("SELECT data FROM body_parts WHERE direction = 'response'"),
                  e.responseBody);
+        QCOMPARE(db.bytes("SELECT raw FROM heads WHERE direction = 'request'"), e.requestHead());
+        QCOMPARE(db.bytes("SELECT raw FROM heads WHERE direction = 'response'"), e.responseHead());
         QCOMPARE(writer->status().recordedExchanges, 0);
+    }
+
+    // Format 3: the last head of each direction and a body stored whole at
+    // the end live in the exchange's details row; interim heads and bodies
+    // of kPartBytes or more are rows of their own. The views `heads` and
+    // `body_parts` show them all as format 2 did.
+    void headsAndSmallBodiesLiveInTheDetailsRow() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("s.spyglass");
+        auto writer = openWriter(path);
+        writer->start();
+        SyntheticExchange small;
+        small.id = 1;
+        small.requestBody = "ping";
+        small.responseBody = pattern(1000, 4);
+        auto events = small.events();
+        // A 100 Continue before the final response head.
+        const QByteArray interim = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto final = std::find_if(events.begin(), events.end(), [](const record::RecordEvent& e) {
+            auto* head = std::get_if<record::HeadRecord>(&e);
+            return head && head->direction == record::Direction::Response;
+        });
+        QVERIFY(final != events.end());
+        events.insert(final,
+                      record::HeadRecord{1, record::Direction::Response, 100, interim, interim});
+        for (auto& event : events)
+            writer->record(std::move(event));
+        SyntheticExchange large;
+        large.id = 2;
+        large.responseBody = pattern(RecordApplier::kPartBytes + 1000, 5);
+        large.recordInto(*writer);
+        writer->stop();
+
+        SessionInspector db(path);
+        QCOMPARE(db.integer("SELECT count(*) FROM interim_heads"), 1);
+        QCOMPARE(db.bytes("SELECT group_concat(seq || ':' || status, ' ') FROM (SELECT seq, status "
+                          "FROM heads WHERE exchange_id = 1 AND direction = 'response' "
+                          "ORDER BY seq)"),
+                 QByteArray("0:100 1:200"));
+        QCOMPARE(db.bytes("SELECT raw FROM heads WHERE exchange_id = 1 AND seq = 0 AND "
+                          "direction = 'response'"),
+                 interim);
+        QCOMPARE(db.bytes("SELECT response_head FROM details WHERE exchange_id = 1"),
+                 small.responseHead());
+        QCOMPARE(db.bytes("SELECT request_head FROM details WHERE exchange_id = 1"),
+                 small.requestHead());
+        QCOMPARE(db.bytes("SELECT response_body FROM details WHERE exchange_id = 1"),
+                 small.responseBody);
+        QCOMPARE(db.bytes("SELECT request_body FROM details WHERE exchange_id = 1"),
+                 small.requestBody);
+        QCOMPARE(db.integer("SELECT count(*) FROM body_chunks WHERE exchange_id = 1"), 0);
+        QCOMPARE(db.integer("SELECT response_body IS NULL FROM details WHERE exchange_id = 2"), 1);
+        QCOMPARE(db.integer("SELECT count(*) FROM body_chunks WHERE exchange_id = 2"), 2);
+        QCOMPARE(db.concat("SELECT data FROM body_parts WHERE exchange_id = 2 ORDER BY seq"),
+                 large.responseBody);
+        QCOMPARE(db.concat("SELECT data FROM body_parts WHERE exchange_id = 1 AND direction = "
+                           "'response' ORDER BY seq"),
+                 small.responseBody);
+
+        auto reader = SessionReader::open(path);
+        QVERIFY(reader);
+        auto detail = reader.value()->exchange(1);
+        QVERIFY(detail && detail.value());
+        QCOMPARE(detail.value()->heads.size(), 3);
+        QCOMPARE(detail.value()->heads.at(1).status, 100);
+        QCOMPARE(detail.value()->heads.at(2).raw, small.responseHead());
+        QCOMPARE(reader.value()->body(1, record::Direction::Response, false)->data,
+                 small.responseBody);
+        QCOMPARE(reader.value()->body(2, record::Direction::Response, false)->data,
+                 large.responseBody);
     }
 
     void openRowsOfACrashedRunBecomeIncomplete() {
