@@ -91,7 +91,34 @@ Result<SessionReader::RowSpan> SessionReader::rowSpan() {
         return bounds->error(QStringLiteral("cannot count exchanges"));
     const qint64 minId = bounds->int64(0);
     const qint64 maxId = bounds->int64(1);
-    const bool appended = m_span.dataVersion >= 0 && minId == m_span.minId && maxId >= m_span.maxId;
+    RowSpan span;
+    span.dataVersion = version.value();
+    span.minId = minId;
+    span.maxId = maxId;
+    // Spyglass's writers keep ids dense and triggers clear the mark when
+    // anyone deletes or renumbers rows, counting such edits
+    // (docs/session-format.md): a dense file's count is its span, whatever
+    // its size; otherwise a cached count grows by the new ids only when
+    // nobody edited rows since.
+    auto marks =
+        m_db->cached("SELECT ifnull((SELECT value FROM session WHERE key = 'ids_dense'), 0), "
+                     "ifnull((SELECT value FROM session WHERE key = 'hand_edits'), -1)");
+    if (!marks)
+        return marks.error();
+    if (marks->step() != SqliteStatement::Step::Row)
+        return marks->error(QStringLiteral("cannot count exchanges"));
+    span.handEdits = marks->int64(1);
+    if (marks->int64(0) == 1) {
+        marks->reset();
+        span.count = maxId == 0 && minId == 0 ? 0 : maxId - minId + 1;
+        span.dense = true;
+        m_span = span;
+        return span;
+    }
+    marks->reset();
+    const bool appended = m_span.dataVersion >= 0 && span.handEdits >= 0 &&
+                          span.handEdits == m_span.handEdits && minId == m_span.minId &&
+                          maxId >= m_span.maxId;
     // A full count without a WHERE lets SQLite walk its smallest index
     // instead of the table; after appends only the new ids are counted.
     auto counter = appended ? m_db->cached("SELECT count(*) FROM exchanges WHERE id > ?1")
@@ -103,10 +130,6 @@ Result<SessionReader::RowSpan> SessionReader::rowSpan() {
     if (counter->step() != SqliteStatement::Step::Row)
         return counter->error(QStringLiteral("cannot count exchanges"));
     const qint64 counted = counter->int64(0);
-    RowSpan span;
-    span.dataVersion = version.value();
-    span.minId = minId;
-    span.maxId = maxId;
     if (appended) {
         span.count = m_span.count + counted;
         span.dense = m_span.dense && counted == maxId - m_span.maxId;

@@ -81,7 +81,8 @@ private:
         qint64 minId = 0;
         qint64 maxId = 0;
         qint64 count = 0;
-        bool dense = true; // ids run min..max without gaps
+        qint64 handEdits = -1; // rows deleted or renumbered by hand so far
+        bool dense = true;     // ids run min..max without gaps
     };
     [[nodiscard]] Result<RowSpan> rowSpan();
     [[nodiscard]] Result<QList<ListRow>> query(const QByteArray& sql, const FilterSql* filter,
