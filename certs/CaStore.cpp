@@ -1,5 +1,6 @@
 #include "certs/CaStore.h"
 
+#include "certs/CertificatePeek.h"
 #include "certs/SecureFile.h"
 #include "certs/X509Codec.h"
 
@@ -68,7 +69,11 @@ Result<QStringList> CaStore::fixPermissions() const {
 }
 
 QStringList CaStore::expiryWarnings(const X509* cert, const Clock& clock, const QString& certPath) {
-    const QDateTime notAfter = X509Codec::toDateTime(X509_get0_notAfter(cert));
+    return expiryWarnings(X509Codec::toDateTime(X509_get0_notAfter(cert)), clock, certPath);
+}
+
+QStringList CaStore::expiryWarnings(const QDateTime& notAfter, const Clock& clock,
+                                    const QString& certPath) {
     const qint64 now =
         std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
     const qint64 end = notAfter.toSecsSinceEpoch();
@@ -100,7 +105,7 @@ Result<X509Ptr> CaStore::loadCertificate() const {
     return cert;
 }
 
-Result<CaStore::Loaded> CaStore::load(const Clock& clock) const {
+std::optional<Error> CaStore::refuseBeforeReading() const {
     switch (state()) {
     case State::Missing:
         return Error{u"No Spyglass CA in "_s + m_dir + u" yet."_s};
@@ -115,6 +120,25 @@ Result<CaStore::Loaded> CaStore::load(const Clock& clock) const {
     // and a key others can write may have been swapped for theirs.
     if (const QStringList problems = permissionProblems(); !problems.isEmpty())
         return Error{problems.join(u'\n')};
+    return std::nullopt;
+}
+
+Result<QStringList> CaStore::check(const Clock& clock) const {
+    if (auto refused = refuseBeforeReading())
+        return *refused;
+    auto pem = SecureFile::read(certificatePath());
+    if (!pem)
+        return Error{pem.errorMessage() + u"."_s + fixHint(m_dir)};
+    const auto dates = peekCertificateDates(pem.value());
+    if (const auto* why = std::get_if<QString>(&dates))
+        return Error{u"The CA certificate "_s + certificatePath() +
+                     u" is not a valid PEM certificate ("_s + *why + u")."_s + fixHint(m_dir)};
+    return expiryWarnings(std::get<CertificateDates>(dates).notAfter, clock, certificatePath());
+}
+
+Result<CaStore::Loaded> CaStore::load(const Clock& clock) const {
+    if (auto refused = refuseBeforeReading())
+        return *refused;
     auto cert = loadCertificate();
     if (!cert)
         return cert.error();

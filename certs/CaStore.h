@@ -6,6 +6,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace spyglass::certs {
 
@@ -37,6 +38,11 @@ public:
 
     // Loads both files after checking the directory and key permissions.
     Result<Loaded> load(const Clock& clock) const;
+    // What load() refuses before decoding the key (missing or incomplete CA,
+    // permissions, a certificate that is no PEM certificate), with the expiry
+    // warnings, but without OpenSSL (CertificatePeek): for a proxy that
+    // reports problems at start and loads the key on first use.
+    Result<QStringList> check(const Clock& clock) const;
     // Loads, or creates a new CA when none exists yet.
     Result<Loaded> loadOrCreate(const Clock& clock, const CertificateAuthority::Options& options);
     // Creates a new CA, replacing any files present (for `ca regenerate`).
@@ -57,8 +63,12 @@ public:
     static constexpr auto kExpiryWarning = std::chrono::days(30);
     static QStringList expiryWarnings(const X509* cert, const Clock& clock,
                                       const QString& certPath);
+    static QStringList expiryWarnings(const QDateTime& notAfter, const Clock& clock,
+                                      const QString& certPath);
 
 private:
+    // The refusals load() and check() share; empty when the files may be read.
+    std::optional<Error> refuseBeforeReading() const;
     Result<Loaded> writeNew(const Clock& clock, const CertificateAuthority::Options& options);
 
     QString m_dir;

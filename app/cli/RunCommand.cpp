@@ -5,6 +5,7 @@
 #include "SignalWatcher.h"
 #include "app/common/ExchangeLogLine.h"
 #include "app/common/InterceptSetup.h"
+#include "app/common/MallocTuning.h"
 #include "app/common/ProxyOptions.h"
 #include "core/net/ProxyServer.h"
 
@@ -78,7 +79,11 @@ int runProxyCommand(const QStringList& arguments) {
     core::net::ProxyServer server(
         *config, parser.isSet(QStringLiteral("quiet")) ? nullptr : &printer, recorder.get());
     if (!config->intercept.rules.isEmpty()) {
-        const auto setup = InterceptSetup::prepare(parser.value(QStringLiteral("ca-dir")), &error);
+        // The CA key is loaded and the TLS contexts are made on the first
+        // intercepted connection (about 4 MiB an idle proxy does not need);
+        // what a user must hear about at start is still checked here.
+        const auto setup =
+            InterceptSetup::prepareDeferred(parser.value(QStringLiteral("ca-dir")), &error);
         if (!setup) {
             std::fprintf(stderr, "spyglass-cli run: %s\n", qPrintable(error));
             return 1;
@@ -90,7 +95,19 @@ int runProxyCommand(const QStringList& arguments) {
                          "Created a new Spyglass root CA in %s. Trust it with "
                          "'spyglass-cli ca install' or export it with 'spyglass-cli ca export'.\n",
                          qPrintable(setup->caDirectory));
-        server.setLeafCache(setup->leaves);
+        server.setLeafSource([source = setup->leafSource](QString* failure) {
+            auto leaves = source(failure);
+            if (!leaves) {
+                // Once: the server keeps the failure and tunnels every
+                // intercepted connection blindly, each with this reason.
+                std::fprintf(stderr,
+                             "spyglass-cli run: interception is off, connections are tunnelled "
+                             "without it: %s\n",
+                             qPrintable(*failure));
+                std::fflush(stderr);
+            }
+            return leaves;
+        });
     }
     if (!server.start(&error)) {
         std::fprintf(stderr, "spyglass-cli run: %s\n", qPrintable(error));
@@ -109,6 +126,7 @@ int runProxyCommand(const QStringList& arguments) {
         std::fprintf(stderr, "Recording to %s\n", qPrintable(recorder->path()));
 
     ConsoleCommands console(server, recorder.get());
+    releaseStartupMemory();
     SignalWatcher signalWatcher([&](int) { QCoreApplication::quit(); });
     const int code = QCoreApplication::exec();
     server.stop();

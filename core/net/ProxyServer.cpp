@@ -4,6 +4,8 @@
 #include "core/http1/RequestTarget.h"
 #include "core/tls/TlsContexts.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QNetworkInterface>
 #include <unistd.h>
 #include <vector>
@@ -18,7 +20,9 @@ ProxyServer::ProxyServer(proxy::ProxyConfig config, proxy::ExchangeSink* sink,
     , m_recorder(recorder)
     , m_context(std::make_unique<proxy::ProxyContext>(proxy::ProxyContext{m_config, m_ids}))
     , m_listener(
-          [this](int fd, const QHostAddress& peer, quint16 port) { onAccepted(fd, peer, port); }) {}
+          [this](int fd, const QHostAddress& peer, quint16 port) { onAccepted(fd, peer, port); }) {
+    m_context->interception = this;
+}
 
 ProxyServer::~ProxyServer() {
     stop();
@@ -70,34 +74,80 @@ bool ProxyServer::bindListener(QString* error) {
 bool ProxyServer::prepareInterception(QString* error) {
     if (m_config.intercept.rules.isEmpty())
         return true;
-    if (!m_leaves) {
+    if (!m_leaves && !m_leafSource) {
         *error = QStringLiteral("interception rules were given but no root CA is loaded");
         return false;
     }
-    tls::TlsContexts::Options options;
-    options.extraCaFiles = m_config.intercept.upstreamCaFiles;
-    options.keyLogFile = m_config.intercept.keyLogFile;
-    if (m_tls && options.extraCaFiles == m_tlsExtraCaFiles && options.keyLogFile == m_tlsKeyLogFile)
-        return true;
-    auto contexts = tls::TlsContexts::create(options, error);
-    if (!contexts)
-        return false;
-    if (m_tls)
-        m_retiredTls.push_back(std::move(m_tls));
-    m_tls = std::move(contexts);
-    m_tlsExtraCaFiles = options.extraCaFiles;
-    m_tlsKeyLogFile = options.keyLogFile;
-    m_context->tls = m_tls.get();
-    m_context->leaves = m_leaves.get();
+    // Only what can be checked without OpenSSL (a file that is missing,
+    // unreadable or holds no PEM block): parsing the certificates is
+    // TlsContexts::create's job on the first intercepted connection, which
+    // reports a malformed one to that connection.
+    for (const QString& file : m_config.intercept.upstreamCaFiles) {
+        QFile pem(file);
+        const bool opened = QFileInfo(file).isFile() && pem.open(QIODevice::ReadOnly);
+        if (!opened || !pem.readAll().contains("-----BEGIN ")) {
+            *error = QStringLiteral("cannot load the CA file %1 (--upstream-ca): %2")
+                         .arg(file, !QFileInfo::exists(file) ? QStringLiteral("no such file")
+                                    : !opened                ? QStringLiteral("not a readable file")
+                                              : QStringLiteral("no PEM certificate in it"));
+            return false;
+        }
+    }
+    if (m_config.intercept.upstreamCaFiles != m_tlsExtraCaFiles ||
+        m_config.intercept.keyLogFile != m_tlsKeyLogFile) {
+        // Made again, from the new inputs, by the next intercepted connection.
+        if (m_tls)
+            m_retiredTls.push_back(std::move(m_tls));
+        m_tlsExtraCaFiles = m_config.intercept.upstreamCaFiles;
+        m_tlsKeyLogFile = m_config.intercept.keyLogFile;
+        m_interceptionError.clear();
+    }
     return true;
+}
+
+bool ProxyServer::interceptionConfigured() const {
+    return m_leaves || m_leafSource;
+}
+
+std::optional<proxy::InterceptionTools> ProxyServer::acquireInterception(QString* error) {
+    if (m_tls && m_leaves)
+        return proxy::InterceptionTools{*m_tls, *m_leaves};
+    if (!m_interceptionError.isEmpty()) {
+        *error = m_interceptionError;
+        return std::nullopt;
+    }
+    if (!m_leaves && m_leafSource) {
+        m_leaves = m_leafSource(&m_interceptionError);
+        if (!m_leaves && m_interceptionError.isEmpty())
+            m_interceptionError = QStringLiteral("the root CA could not be loaded");
+    }
+    if (m_leaves && !m_tls) {
+        tls::TlsContexts::Options options;
+        options.extraCaFiles = m_tlsExtraCaFiles;
+        options.keyLogFile = m_tlsKeyLogFile;
+        m_tls = tls::TlsContexts::create(options, &m_interceptionError);
+    }
+    if (!m_tls || !m_leaves) {
+        if (m_interceptionError.isEmpty())
+            m_interceptionError = QStringLiteral("no root CA is loaded");
+        *error = m_interceptionError;
+        return std::nullopt;
+    }
+    return proxy::InterceptionTools{*m_tls, *m_leaves};
 }
 
 void ProxyServer::setLeafCache(std::shared_ptr<certs::LeafCache> leaves) {
     // The old cache stays alive as long as a session's leaf holds on to it:
     // leaves are shared_ptrs handed out by get(), so dropping ours is safe.
     m_leaves = std::move(leaves);
-    if (m_context->leaves)
-        m_context->leaves = m_leaves.get();
+    m_leafSource = nullptr;
+    m_interceptionError.clear();
+}
+
+void ProxyServer::setLeafSource(LeafSource source) {
+    m_leaves.reset();
+    m_leafSource = std::move(source);
+    m_interceptionError.clear();
 }
 
 ProxyServer::Reconfigured ProxyServer::reconfigure(proxy::ProxyConfig config) {

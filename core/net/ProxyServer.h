@@ -3,10 +3,12 @@
 #include "ClientSession.h"
 #include "Listener.h"
 #include "core/proxy/ExchangeSummary.h"
+#include "core/proxy/InterceptionServices.h"
 #include "core/proxy/ProxyConfig.h"
 #include "core/record/Recorder.h"
 
 #include <QObject>
+#include <functional>
 #include <memory>
 #include <set>
 #include <vector>
@@ -31,7 +33,7 @@ struct ProxyStats {
 // The listening proxy: accepts clients (subject to the address policy and
 // the connection cap) and runs one ClientSession per client. Lives on the
 // proxy I/O thread; all its methods are called there.
-class ProxyServer final : public QObject, private SessionHost {
+class ProxyServer final : public QObject, private SessionHost, private proxy::InterceptionServices {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProxyServer)
 
@@ -56,6 +58,18 @@ public:
     // tunnel stays blind whatever the rules say. May be called while running
     // (a regenerated CA): connections accepted afterwards mint from it.
     void setLeafCache(std::shared_ptr<certs::LeafCache> leaves);
+    // Makes the leaf cache (loads the CA key) when first needed; null with
+    // `error` set when it cannot. Called on the proxy thread.
+    using LeafSource = std::function<std::shared_ptr<certs::LeafCache>(QString* error)>;
+    // Like setLeafCache, but the cache is made by `source` on the first
+    // intercepted connection and kept: an idle proxy, or one whose rules never
+    // match, never loads the key. A failure is reported to every intercepted
+    // connection (tunnelled blindly, with the reason) without retrying, until
+    // a new cache or source is set.
+    void setLeafSource(LeafSource source);
+    // Whether the TLS contexts and the leaf cache have been made (they are on
+    // the first intercepted connection). For tests and diagnostics.
+    [[nodiscard]] bool interceptionToolsMade() const { return m_tls && m_leaves; }
 
     // What reconfigure() did.
     struct Reconfigured {
@@ -73,9 +87,12 @@ public:
     [[nodiscard]] proxy::PassthroughList& passthrough() { return m_passthrough; }
 
 private:
-    // Builds the TLS contexts when interception needs them and they are
-    // missing or their inputs (extra CAs, key log) changed.
+    // Checks, cheaply, what interception will need (a CA, readable extra CA
+    // files) and drops TLS contexts whose inputs (extra CAs, key log)
+    // changed; acquireInterception() makes them when first needed.
     bool prepareInterception(QString* error);
+    [[nodiscard]] bool interceptionConfigured() const override;
+    std::optional<proxy::InterceptionTools> acquireInterception(QString* error) override;
     bool bindListener(QString* error);
     void onAccepted(int fd, const QHostAddress& peer, quint16 peerPort);
     void sessionFinished(ClientSession* session) override;
@@ -90,6 +107,9 @@ private:
     record::Recorder* m_recorder;
     record::ExchangeIdSource m_ids;
     std::shared_ptr<certs::LeafCache> m_leaves;
+    LeafSource m_leafSource;
+    // Why the tools could not be made; not retried until the inputs change.
+    QString m_interceptionError;
     std::unique_ptr<tls::TlsContexts> m_tls;
     // Contexts replaced by reconfigure(): sessions that started under them
     // may still hold SSL objects made from them, so they live until stop().

@@ -167,7 +167,13 @@ void ConnectDecisionLayer::startPlainHttp(qint64 now, Commands& out) {
 void ConnectDecisionLayer::startMitm(qint64 now, const QByteArray& sni, bool onlyH2,
                                      Commands& out) {
     const QByteArray host = sni.isEmpty() ? m_connect.host : sni;
-    auto leaf = m_context.leaves->get(QString::fromLatin1(host));
+    QString unavailable;
+    const auto tools = m_context.interception->acquireInterception(&unavailable);
+    if (!tools) {
+        startTunnel(now, QStringLiteral("interception is unavailable: ") + unavailable, out);
+        return;
+    }
+    auto leaf = tools->leaves.get(QString::fromLatin1(host));
     if (!leaf) {
         startTunnel(now,
                     QStringLiteral("no certificate could be minted for %1: %2")
@@ -175,7 +181,7 @@ void ConnectDecisionLayer::startMitm(qint64 now, const QByteArray& sni, bool onl
                     out);
         return;
     }
-    SSL* clientSide = SSL_new(m_context.tls->clientFacing());
+    SSL* clientSide = SSL_new(tools->tls.clientFacing());
     SSL_use_certificate(clientSide, leaf.value()->certificate());
     SSL_use_PrivateKey(clientSide, leaf.value()->privateKey());
     SSL_add1_chain_cert(clientSide, leaf.value()->issuerCertificate());
@@ -184,8 +190,8 @@ void ConnectDecisionLayer::startMitm(qint64 now, const QByteArray& sni, bool onl
     // is a name; the identity verified is the same name (or the IP literal).
     const QByteArray verifyHost = host;
     const bool insecure = m_context.config.intercept.isInsecure(host, m_connect.port);
-    SSL_CTX* serverCtx = m_context.tls->serverFacing(!insecure);
-    tls::UpstreamSessionCache* sessions = &m_context.tls->upstreamSessions();
+    SSL_CTX* serverCtx = tools->tls.serverFacing(!insecure);
+    tls::UpstreamSessionCache* sessions = &tools->tls.upstreamSessions();
     auto factory = [serverCtx, sni = host, verifyHost, sessions, port = m_connect.port] {
         SSL* ssl = SSL_new(serverCtx);
         tls::configureServerLeg(ssl, sni, verifyHost);

@@ -1,30 +1,25 @@
 #pragma once
 
+#include "InterceptionServices.h"
 #include "PassthroughList.h"
 #include "ProxyConfig.h"
 #include "core/record/ExchangeIdSource.h"
 
-namespace spyglass::certs {
-class LeafCache;
-}
-namespace spyglass::core::tls {
-class TlsContexts;
-}
-
 namespace spyglass::core::proxy {
 
 // What layers share within one proxy: the configuration, the exchange id
-// source, and the interception services (absent when nothing is
-// intercepted, so a blind-tunnel-only proxy never loads the CA).
+// source, and the interception services (absent or unconfigured when
+// nothing is intercepted; they make the TLS contexts and load the CA on the
+// first intercepted connection, so a blind-tunnel-only proxy never does).
 struct ProxyContext {
     const ProxyConfig& config;
     record::ExchangeIdSource& ids;
-    tls::TlsContexts* tls = nullptr;
-    certs::LeafCache* leaves = nullptr;
+    InterceptionServices* interception = nullptr;
     PassthroughList* passthrough = nullptr;
 
     [[nodiscard]] bool canIntercept() const {
-        return tls && leaves && !config.intercept.rules.isEmpty();
+        return interception && interception->interceptionConfigured() &&
+               !config.intercept.rules.isEmpty();
     }
 };
 

@@ -1,5 +1,7 @@
 #include "TlsContexts.h"
 
+#include "SystemTrust.h"
+
 #include <QFile>
 #include <cstring>
 #include <openssl/err.h>
@@ -68,9 +70,10 @@ std::unique_ptr<TlsContexts> TlsContexts::create(const Options& options, QString
     SSL_CTX_set_options(server, SSL_OP_NO_TICKET);
     SSL_CTX_set_session_cache_mode(server, SSL_SESS_CACHE_OFF);
 
-    // One trust store for both server-facing contexts: the system bundle
-    // parsed once (about 150 certificates, ~1 MiB of heap per copy).
-    if (SSL_CTX_set_default_verify_paths(verify) != 1) {
+    // One trust store for both server-facing contexts (the system roots were
+    // once parsed twice, ~1 MiB of heap per copy); see SystemTrust for how
+    // the roots are found.
+    if (!loadSystemTrust(verify)) {
         *error = QStringLiteral("cannot load the system trust store: ") + takeOpenSslError();
         return nullptr;
     }

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void mismatchedKeyRefused();
     void createNewReplaces();
     void expiryWarnings();
+    void checkAgreesWithLoadWithoutTheKey();
 
 private:
     std::unique_ptr<QTemporaryDir> m_tmp;
@@ -247,6 +248,52 @@ void TestCaStore::expiryWarnings() {
     QVERIFY(expired.ok());
     QVERIFY(expired->warnings.first().contains(u"expired"_s));
     QVERIFY(expired->warnings.first().contains(u"ca regenerate"_s));
+}
+
+// check() is what a proxy reports at start before it loads the key on first
+// use: the same refusals and warnings as load(), but the key is not read.
+void TestCaStore::checkAgreesWithLoadWithoutTheKey() {
+    CaStore store(m_dir);
+    QVERIFY(!store.check(m_clock).ok()); // missing
+    auto created = store.loadOrCreate(m_clock, {});
+    QVERIFY(created.ok());
+    auto fine = store.check(m_clock);
+    QVERIFY2(fine.ok(), qPrintable(fine.ok() ? QString() : fine.errorMessage()));
+    QVERIFY(fine.value().isEmpty());
+
+    const auto end = std::chrono::system_clock::time_point(
+        std::chrono::seconds(created->ca.notAfter().toSecsSinceEpoch()));
+    for (const auto at :
+         {end - std::chrono::days(31), end - std::chrono::days(29), end + std::chrono::hours(1)}) {
+        FakeClock clock(at);
+        auto checked = store.check(clock);
+        auto loaded = store.load(clock);
+        QVERIFY(checked.ok() && loaded.ok());
+        QCOMPARE(checked.value(), loaded->warnings);
+    }
+
+    // A key that is no key passes check() (it is not read) but not load().
+    QVERIFY(SecureFile::writeAtomically(store.keyPath(), "garbage", 0600).ok());
+    QVERIFY(store.check(m_clock).ok());
+    QVERIFY(!store.load(m_clock).ok());
+
+    chmodOrFail(store.keyPath(), 0644);
+    auto exposed = store.check(m_clock);
+    QVERIFY(!exposed.ok());
+    QVERIFY2(exposed.errorMessage().contains(store.keyPath()), qPrintable(exposed.errorMessage()));
+    chmodOrFail(store.keyPath(), 0600);
+
+    QVERIFY(SecureFile::writeAtomically(store.certificatePath(), "not a certificate", 0644).ok());
+    auto broken = store.check(m_clock);
+    QVERIFY(!broken.ok());
+    QVERIFY2(broken.errorMessage().contains(store.certificatePath()) &&
+                 broken.errorMessage().contains(u"ca regenerate"_s),
+             qPrintable(broken.errorMessage()));
+
+    QVERIFY(QFile::remove(store.certificatePath()));
+    auto incomplete = store.check(m_clock);
+    QVERIFY(!incomplete.ok());
+    QVERIFY(incomplete.errorMessage().contains(u"incomplete"_s));
 }
 
 QTEST_GUILESS_MAIN(TestCaStore)
