@@ -12,6 +12,7 @@
 #include "list/FilterBar.h"
 #include "list/HostListModel.h"
 #include "list/HostListView.h"
+#include "list/HostStatusDecision.h"
 #include "services/CaService.h"
 #include "services/ProxyControl.h"
 #include "services/RecordingControl.h"
@@ -177,6 +178,15 @@ void MainWindow::connectPanes() {
             [this](const QByteArray& host) { addExcludeRule(QString::fromLatin1(host)); });
     // After the host list's own update (connected first, in setExchangeModel).
     connect(model, &ExchangeListModel::hostsChanged, this, &MainWindow::refreshHostStatuses);
+    connect(model, &ExchangeListModel::hostPortsChanged, this, &MainWindow::refreshHostStatuses);
+    // The status bar counts what the window shows, not what the proxy saw.
+    const auto counts = [this] {
+        const ExchangeListModel* shown = m_panes->model();
+        m_status->setSessionCounts(shown->totalCount(), shown->rowCount(), shown->isFiltered());
+    };
+    connect(model, &ExchangeListModel::countChanged, this, counts);
+    connect(model, &ExchangeListModel::totalChanged, this, counts);
+    counts();
     connect(list, &ExchangeListView::actionFailed, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10'000); });
     connect(list, &ExchangeListView::exportHarRequested, this, [this](const QList<qint64>& ids) {
@@ -208,17 +218,15 @@ void MainWindow::refreshHostStatuses() {
     QSet<QByteArray> passed;
     for (const auto& entry : m_services.proxy.passthroughHosts())
         passed.insert(entry.host);
+    const HostPorts& ports = m_panes->model()->hostPorts();
     for (int row = 1; row < model->rowCount(); ++row) {
         const QByteArray host = model->hostAt(row);
         if (host.isEmpty())
             continue;
-        // Port 443 stands for "HTTPS to this host": rules with another port
-        // show in the tester, not here.
-        const HostStatus status = passed.contains(host)               ? HostStatus::PassedThrough
-                                  : rules.decide(host, 443).intercept ? HostStatus::Intercepted
-                                                                      : HostStatus::Tunneled;
-        if (model->hostStatus(host) != status)
-            model->setHostStatus(host, status);
+        // The ports this host was reached on in the shown session decide.
+        const HostStatusDecision decision =
+            decideHostStatus(host, ports.of(host), rules, passed.contains(host));
+        model->setHostStatus(host, decision.status, decision.interceptedPorts);
     }
 }
 

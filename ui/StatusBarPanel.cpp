@@ -5,6 +5,7 @@
 
 #include <QFileInfo>
 #include <QLabel>
+#include <QLocale>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTimer>
@@ -42,6 +43,7 @@ StatusBarPanel::StatusBarPanel(QStatusBar* bar, ProxyControl& proxy, RecordingCo
     m_retry->setToolTip(tr("Try recording again now (after freeing disk space)"));
     bar->addWidget(m_retry);
     m_counts = addLabel(bar, "statusCounts");
+    m_counts->setToolTip(tr("Exchanges in the session shown, and how many the filter lists"));
     m_dropped = addLabel(bar, "statusDropped");
     m_caWarning = new QToolButton(bar);
     m_caWarning->setObjectName(QStringLiteral("statusCaWarning"));
@@ -79,6 +81,14 @@ StatusBarPanel::StatusBarPanel(QStatusBar* bar, ProxyControl& proxy, RecordingCo
     refresh();
 }
 
+void StatusBarPanel::setSessionCounts(qint64 total, qint64 shown, bool filtered) {
+    const QLocale locale;
+    QString text = total == 1 ? tr("1 exchange") : tr("%1 exchanges").arg(locale.toString(total));
+    if (filtered)
+        text += tr(" · %1 shown").arg(locale.toString(shown));
+    m_counts->setText(text);
+}
+
 void StatusBarPanel::setCaTrusted(bool trusted) {
     m_caWarning->setVisible(!trusted);
 }
@@ -95,14 +105,15 @@ void StatusBarPanel::refresh() {
         m_state->setText(tr("Recording paused (%1)").arg(file));
     else
         m_state->setText(tr("Recording to %1").arg(file));
-    m_state->setToolTip(m_recording.sessionPath());
+    const auto counters = m_proxy.counters();
+    m_state->setToolTip(tr("%1\nThis run: %2 exchanges, %3 tunnels")
+                            .arg(m_recording.sessionPath())
+                            .arg(counters.exchanges)
+                            .arg(counters.tunnels));
     const bool storageError = status.state == core::store::RecorderStatus::State::Paused;
     m_storage->setVisible(storageError);
     m_retry->setVisible(storageError);
     m_storage->setText(storageError ? tr("Storage error: %1").arg(status.message) : QString());
-    const auto counters = m_proxy.counters();
-    m_counts->setText(
-        tr("%1 exchanges · %2 tunnels").arg(counters.exchanges).arg(counters.tunnels));
     const qint64 dropped = status.droppedExchanges + status.lostWhilePaused;
     m_dropped->setText(tr("%1 dropped").arg(dropped));
     m_dropped->setVisible(dropped > 0 || status.saturatedBodies > 0);

@@ -6,6 +6,7 @@
 #include "FilterCompiler.h"
 #include "ListOrder.h"
 #include "ListRow.h"
+#include "LiveQueries.h"
 #include "SqliteConnection.h"
 #include "StoreResult.h"
 
@@ -48,6 +49,26 @@ public:
     // Ids in any list order, optionally of one exact host and within an id
     // range (the GUI's sorted, filtered and live list; SessionReaderOrdered.cpp).
     [[nodiscard]] Result<OrderedIds> orderedIds(const IdQuery& query);
+    // orderedIds(query) plus, in the same read snapshot, which ids of
+    // `recheck` match now, which exchanges up to the answer's maxId are
+    // still in flight without matching (from (query.afterId, maxId] and
+    // from `recheck`) and how many exchanges there are in (countAfter,
+    // maxId] whatever the filter (SessionReaderLive.cpp). With no filter
+    // and no host everything matches: no open rows are looked at.
+    [[nodiscard]] Result<LiveIds> liveIds(const IdQuery& query, const QList<qint64>& recheck,
+                                          qint64 countAfter);
+    // Where each of `ids` belongs in `shown`, a list in `column` order as
+    // orderedIds sorts it (ties by id, `descending` reverses both): by
+    // binary search with each probe's key read by id. Returns one placement
+    // per id, by position and then in list order. Keys that changed since
+    // `shown` was sorted (an exchange that ended) only make the place
+    // approximate.
+    [[nodiscard]] Result<QList<Placement>> placeInOrder(ListColumn column, bool descending,
+                                                        const QList<qint64>& shown,
+                                                        const QList<qint64>& ids);
+    // The distinct (host, port, plain HTTP) of exchanges with id in
+    // (afterId, upToId], by host then port.
+    [[nodiscard]] Result<QList<HostPort>> hostPorts(qint64 afterId, qint64 upToId);
     // Rows by id, in the order given; ids that do not exist are skipped.
     [[nodiscard]] Result<QList<ListRow>> rows(const QList<qint64>& ids);
     // One exchange in full; nullopt when there is no such id.

@@ -65,12 +65,17 @@ void ExchangeListModel::setPollInterval(int milliseconds) {
 }
 
 qint64 ExchangeListModel::idAt(int row) const {
-    return row >= 0 && row < m_ids.size() ? m_ids.at(row) : 0;
+    return row >= 0 && row < shownRows() ? rowId(row) : 0;
 }
 
 int ExchangeListModel::rowOfId(qint64 id) const {
     const auto it = std::find(m_ids.cbegin(), m_ids.cend(), id);
-    return it == m_ids.cend() ? -1 : static_cast<int>(it - m_ids.cbegin());
+    if (it != m_ids.cend())
+        return static_cast<int>(it - m_ids.cbegin());
+    const auto rest = std::find(m_rest.cbegin() + m_restFrom, m_rest.cend(), id);
+    return rest == m_rest.cend()
+               ? -1
+               : static_cast<int>(m_ids.size() + (rest - m_rest.cbegin() - m_restFrom));
 }
 
 const ListRow* ExchangeListModel::loadedRow(int row) const {
@@ -79,7 +84,7 @@ const ListRow* ExchangeListModel::loadedRow(int row) const {
 }
 
 int ExchangeListModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : static_cast<int>(m_ids.size());
+    return parent.isValid() ? 0 : static_cast<int>(shownRows());
 }
 
 int ExchangeListModel::columnCount(const QModelIndex& parent) const {
@@ -108,7 +113,7 @@ QVariant ExchangeListModel::headerData(int section, Qt::Orientation orientation,
 QVariant ExchangeListModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const qint64 id = m_ids.at(index.row());
+    const qint64 id = rowId(index.row());
     const auto column = static_cast<ExchangeColumn>(index.column());
     if (role == IdRole)
         return id;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ExchangeColumns.h"
+#include "HostPorts.h"
 #include "RowCache.h"
 #include "core/store/FilterCompiler.h"
 #include "core/store/SessionReader.h"
@@ -29,9 +30,13 @@ class SessionQueryThread;
 //   new id vector replaces the old one with layoutChanged (sort) or a
 //   model reset (filter, open);
 // - live capture: it polls the query thread for ids after the last one it
-//   knows every pollInterval (10 Hz), and inserts what arrived in one batch
-//   (one beginInsertRows). So it follows any session file a writer appends
-//   to, in this process or another, and needs no link to the proxy.
+//   knows every pollInterval (10 Hz), plus exchanges that were in flight
+//   without matching the filter and match now, and inserts them at their
+//   place in the current sort (found on the query thread), one
+//   beginInsertRows per contiguous run (one layout change when a batch is
+//   scattered over more than a few places). So it follows any session file a
+//   writer appends to, in this process or another, and needs no link to
+//   the proxy.
 // The file is only ever opened read-only.
 class ExchangeListModel final : public QAbstractTableModel {
     Q_OBJECT
@@ -66,6 +71,14 @@ public:
     void setHostFilter(const QByteArray& host);
     [[nodiscard]] QByteArray hostFilter() const { return m_host; }
 
+    // Exchanges in the session whatever the filter (after the first query).
+    [[nodiscard]] qint64 totalCount() const { return m_total; }
+    // A filter expression or a host is applied.
+    [[nodiscard]] bool isFiltered() const { return m_filter != nullptr || !m_host.isEmpty(); }
+    // The ports each host was reached on: read in chunks after open, then
+    // with every poll; hostPortsChanged says when it grew.
+    [[nodiscard]] const HostPorts& hostPorts() const { return m_hostPorts; }
+
     // The exchange id of a row; 0 when out of range.
     [[nodiscard]] qint64 idAt(int row) const;
     // The row showing `id`, or -1 (a scan of the id vector).
@@ -96,6 +109,9 @@ public:
 
 Q_SIGNALS:
     void countChanged(qint64 rows);
+    // The session's exchange count (whatever the filter) changed.
+    void totalChanged(qint64 total);
+    void hostPortsChanged();
     // "" when the filter is fine.
     void filterError(const QString& message);
     void busyChanged(bool busy);
@@ -118,6 +134,20 @@ private:
     void reload(Reload why);
     void onIdsLoaded(quint64 generation, Reload why, const IdsResult& result);
     void onPolled(quint64 generation, const PollResult& result);
+    // Inserts rows placed by SessionReader::placeInOrder: one
+    // beginInsertRows per run, the vector rebuilt in one pass.
+    void insertPlaced(const QList<core::store::Placement>& placed);
+    void insertPlacedAsLayout(const QList<core::store::Placement>& placed);
+    void setTotal(qint64 total);
+    // Adds what a query counted in (m_countedUpTo, upToId].
+    void addCounted(qint64 counted, qint64 upToId);
+    // Reads host ports for ids in (afterId, upToId] a chunk at a time, so
+    // page requests run between chunks.
+    void scanHostPorts(qint64 afterId, qint64 upToId);
+    [[nodiscard]] qint64 rowId(qsizetype row) const {
+        return row < m_ids.size() ? m_ids.at(row) : m_rest.at(row - m_ids.size() + m_restFrom);
+    }
+    [[nodiscard]] qsizetype shownRows() const { return m_ids.size() + m_rest.size() - m_restFrom; }
     void requestPage(int page) const;
     void onPageLoaded(quint64 generation, int page, const QList<core::store::ListRow>& rows);
     void swapSortedIds(QList<qint64> ids);
@@ -135,7 +165,19 @@ private:
     bool m_descending = false;
 
     QList<qint64> m_ids; // display order
-    qint64 m_lastId = 0; // largest id seen in the table (whatever the filter)
+    // While insertPlaced runs: rows past m_ids are m_rest from m_restFrom on
+    // (the old vector, not yet copied over). Empty otherwise.
+    QList<qint64> m_rest;
+    qsizetype m_restFrom = 0;
+    // In flight and not matching the filter at the last query: asked about
+    // again on every poll, added when they match.
+    QList<qint64> m_openUnmatched;
+    qint64 m_total = 0;
+    qint64 m_countedUpTo = 0; // m_total counts the exchanges with ids up to this
+    HostPorts m_hostPorts;
+    quint64 m_fileGeneration = 0; // bumped by open and close: host port scans
+    qint64 m_portsUpTo = -1;      // host ports are known up to this id; -1 while scanning
+    qint64 m_lastId = 0;          // largest id seen in the table (whatever the filter)
     mutable RowCache m_cache{kCacheRows};
     mutable QSet<int> m_pendingPages;
 

@@ -7,6 +7,7 @@
 #include "core/store/HarExporter.h"
 
 #include <QSaveFile>
+#include <algorithm>
 #include <optional>
 
 namespace spyglass::ui {
@@ -15,6 +16,8 @@ using core::store::HostCount;
 using core::store::IdQuery;
 using core::store::ListColumn;
 using core::store::ListRow;
+using core::store::LiveIds;
+using core::store::Placement;
 using core::store::SessionReader;
 
 namespace {
@@ -24,6 +27,18 @@ constexpr int kOpenRowsPerPoll = ExchangeListModel::kPageSize;
 // Rows searched at each end of the vector for a refreshed exchange: live
 // rows sit at the end (or the start, newest first).
 constexpr int kEdgeRows = 4096;
+// Ids per host-port query after open: small enough that page requests
+// queued meanwhile wait at most a few tens of milliseconds.
+constexpr qint64 kHostPortChunk = 50'000;
+// Exchanges in flight without matching that are asked about again per poll;
+// a file left by a crashed writer can hold many open rows forever.
+constexpr qsizetype kMaxOpenUnmatched = 10'000;
+// Contiguous runs of live rows inserted one beginInsertRows each per poll.
+// Each costs the table view an O(n) pass over its rows (its vertical header
+// moves its section array): about 1 ms at a million rows, so a batch
+// scattered over more places (a host sort with thousands of hosts) goes
+// through insertPlacedAsLayout (486 ms stalls measured run by run).
+constexpr qsizetype kMaxRunInserts = 16;
 // A HAR selection becomes an id filter of ranges; SQLite nests each OR one
 // level deeper and stops at 1000.
 constexpr int kMaxHarRanges = 900;
@@ -33,18 +48,35 @@ constexpr int kMaxHarRanges = 900;
 struct ExchangeListModel::IdsResult {
     QList<qint64> ids;
     qint64 maxId = 0;
+    qint64 counted = 0; // exchanges in (countAfter, maxId], whatever the filter
+    QList<qint64> openUnmatched;
     QString error;
     bool noReader = false;
     std::optional<QList<HostCount>> hosts;
 };
 
 struct ExchangeListModel::PollResult {
-    QList<qint64> ids;
+    QList<Placement> placed; // new and late-matching rows, by place
     qint64 maxId = 0;
+    qint64 counted = 0; // exchanges in (countAfter, maxId], whatever the filter
+    QList<qint64> openUnmatched;
     QString error;
     QList<ListRow> refreshed;
     std::optional<QList<HostCount>> hosts;
+    std::optional<QList<core::store::HostPort>> hostPorts; // for ids up to maxId
 };
+
+namespace {
+
+// Keeps the newest ids when a file has more open rows than are worth
+// asking about on every poll.
+QList<qint64> boundedOpen(QList<qint64> ids) {
+    if (ids.size() > kMaxOpenUnmatched)
+        ids.remove(0, ids.size() - kMaxOpenUnmatched);
+    return ids;
+}
+
+} // namespace
 
 IdQuery ExchangeListModel::baseQuery() const {
     IdQuery query;
@@ -61,11 +93,18 @@ void ExchangeListModel::openSession(const QString& path) {
     m_cache.clear();
     m_pendingPages.clear();
     m_lastId = 0;
+    m_openUnmatched.clear();
     m_path = path;
     m_open = true;
     m_hostsStale = true;
     endResetModel();
     Q_EMIT countChanged(0);
+    setTotal(0);
+    m_countedUpTo = 0;
+    ++m_fileGeneration;
+    m_portsUpTo = -1;
+    m_hostPorts.clear();
+    Q_EMIT hostPortsChanged();
     m_query->interrupt();
     const quint64 generation = m_generation + 1; // the one reload() is about to start
     m_query->open(path, [this, generation](const QString& error) {
@@ -92,11 +131,18 @@ void ExchangeListModel::closeSession() {
     m_cache.clear();
     m_pendingPages.clear();
     m_lastId = 0;
+    m_openUnmatched.clear();
     m_open = false;
     m_path.clear();
     endResetModel();
     setBusy(false);
     Q_EMIT countChanged(0);
+    setTotal(0);
+    m_countedUpTo = 0;
+    ++m_fileGeneration;
+    m_portsUpTo = -1;
+    m_hostPorts.clear();
+    Q_EMIT hostPortsChanged();
 }
 
 QString ExchangeListModel::setFilter(const QString& expression) {
@@ -136,8 +182,8 @@ void ExchangeListModel::reload(Reload why) {
     m_query->interrupt();
     setBusy(true);
     const quint64 generation = m_generation;
-    m_query->post([this, generation, why, latest = m_latest, filter = m_filter,
-                   query = baseQuery()](SessionReader* reader) mutable {
+    m_query->post([this, generation, why, latest = m_latest, filter = m_filter, query = baseQuery(),
+                   countAfter = m_countedUpTo](SessionReader* reader) mutable {
         if (latest->load() != generation)
             return; // superseded before it started
         IdsResult result;
@@ -145,15 +191,17 @@ void ExchangeListModel::reload(Reload why) {
             result.noReader = true;
         } else {
             query.filter = filter.get();
-            auto ids = reader->orderedIds(query);
+            auto live = reader->liveIds(query, {}, countAfter);
             // An interrupt meant for the query before may land on this one.
-            if (!ids && latest->load() == generation)
-                ids = reader->orderedIds(query);
-            if (ids) {
-                result.ids = std::move(ids->ids);
-                result.maxId = ids->maxId;
+            if (!live && latest->load() == generation)
+                live = reader->liveIds(query, {}, countAfter);
+            if (live) {
+                result.ids = std::move(live->ordered.ids);
+                result.maxId = live->ordered.maxId;
+                result.counted = live->counted;
+                result.openUnmatched = boundedOpen(std::move(live->openUnmatched));
             } else {
-                result.error = ids.errorMessage();
+                result.error = live.errorMessage();
             }
             if (why == Reload::Open) {
                 if (auto hosts = reader->hosts())
@@ -191,9 +239,13 @@ void ExchangeListModel::onIdsLoaded(quint64 generation, Reload why, const IdsRes
         endResetModel();
     }
     m_lastId = result.maxId;
+    m_openUnmatched = result.openUnmatched;
     Q_EMIT countChanged(m_ids.size());
-    if (why == Reload::Open)
+    addCounted(result.counted, result.maxId);
+    if (why == Reload::Open) {
         Q_EMIT sessionOpened(m_path); // before its hosts: listeners clear old ones here
+        scanHostPorts(0, result.maxId);
+    }
     if (result.hosts) {
         Q_EMIT hostsChanged(*result.hosts);
         m_hostsStale = false;
@@ -206,14 +258,19 @@ void ExchangeListModel::pollNow() {
         return;
     m_pollInFlight = true;
     IdQuery query = baseQuery();
-    // New rows come in id order whatever the sort; see onPolled.
+    // New rows come in id order; placeInOrder finds their places.
     query.column = ListColumn::Id;
     query.descending = false;
     query.afterId = m_lastId;
     const bool wantHosts =
         m_hostsStale && (!m_sinceHosts.isValid() || m_sinceHosts.elapsed() >= 1000);
     const quint64 generation = m_generation;
+    // `shown` shares the vector (no copy); the job lets go of it before it
+    // answers, so inserting does not copy it either. Nothing else changes
+    // the vector while a poll is in flight: a reload drops the answer.
     m_query->post([this, generation, query, wantHosts, latest = m_latest, filter = m_filter,
+                   sortKey = m_sortKey, descending = m_descending, shown = m_ids,
+                   recheck = m_openUnmatched, portsAfter = m_portsUpTo, countAfter = m_countedUpTo,
                    openIds = m_cache.openIds(kOpenRowsPerPoll)](SessionReader* reader) mutable {
         PollResult result;
         if (latest->load() != generation)
@@ -222,12 +279,23 @@ void ExchangeListModel::pollNow() {
             result.error = QStringLiteral("no session is open");
         } else {
             query.filter = filter.get();
-            if (auto ids = reader->orderedIds(query)) {
-                result.ids = std::move(ids->ids);
-                result.maxId = ids->maxId;
+            if (auto live = reader->liveIds(query, recheck, countAfter)) {
+                result.maxId = live->ordered.maxId;
+                result.counted = live->counted;
+                result.openUnmatched = boundedOpen(std::move(live->openUnmatched));
+                QList<qint64> added = std::move(live->ordered.ids);
+                added.append(live->lateMatches);
+                if (!added.isEmpty()) {
+                    auto placed = reader->placeInOrder(sortKey, descending, shown, added);
+                    if (placed)
+                        result.placed = std::move(placed).value();
+                    else
+                        result.error = placed.errorMessage();
+                }
             } else {
-                result.error = ids.errorMessage();
+                result.error = live.errorMessage();
             }
+            shown = {};
             if (!openIds.isEmpty()) {
                 if (auto rows = reader->rows(openIds))
                     result.refreshed = std::move(rows).value();
@@ -235,6 +303,10 @@ void ExchangeListModel::pollNow() {
             if (wantHosts) {
                 if (auto hosts = reader->hosts())
                     result.hosts = std::move(hosts).value();
+            }
+            if (result.error.isEmpty() && portsAfter >= 0 && result.maxId > portsAfter) {
+                if (auto ports = reader->hostPorts(portsAfter, result.maxId))
+                    result.hostPorts = std::move(ports).value();
             }
         }
         SessionQueryThread::deliver(
@@ -250,48 +322,48 @@ void ExchangeListModel::onPolled(quint64 generation, const PollResult& result) {
         return; // transient (interrupted, busy file): the next tick retries
 
     // Exchanges that ended since they were cached: repaint only their rows,
-    // found near the ends of the vector where live rows are.
+    // found near the ends of the vector where live rows usually are; a row
+    // elsewhere (placed in another sort order) repaints what is shown.
     const int size = static_cast<int>(m_ids.size());
+    bool repaintAll = false;
     for (const ListRow& row : result.refreshed) {
         if (!m_cache.insert(row))
             continue;
         Q_EMIT exchangeUpdated(row.id);
-        for (int i = size - 1; i >= std::max(0, size - kEdgeRows); --i) {
+        bool found = false;
+        for (int i = size - 1; i >= std::max(0, size - kEdgeRows) && !found; --i) {
             if (m_ids.at(i) == row.id) {
                 Q_EMIT dataChanged(index(i, 0), index(i, kExchangeColumnCount - 1));
-                break;
+                found = true;
             }
         }
-        for (int i = 0; i < std::min(size, kEdgeRows); ++i) {
+        for (int i = 0; i < std::min(size, kEdgeRows) && !found; ++i) {
             if (m_ids.at(i) == row.id) {
                 Q_EMIT dataChanged(index(i, 0), index(i, kExchangeColumnCount - 1));
-                break;
+                found = true;
             }
         }
+        repaintAll |= !found;
     }
+    if (repaintAll && size > 0)
+        Q_EMIT dataChanged(index(0, 0), index(size - 1, kExchangeColumnCount - 1));
 
-    if (!result.ids.isEmpty()) {
-        const int count = static_cast<int>(result.ids.size());
-        if (m_sortKey == ListColumn::Id && m_descending) {
-            // Newest first: the batch goes on top, newest at row 0.
-            beginInsertRows({}, 0, count - 1);
-            QList<qint64> reversed(result.ids.crbegin(), result.ids.crend());
-            m_ids = reversed + m_ids; // one copy of the vector, not one move per row
-            m_pendingPages.clear();   // positions of pages asked for have shifted
-            endInsertRows();
-        } else {
-            // Id order: the end. Another sort: the end too, until the next
-            // sort places them (re-sorting a million rows per batch would
-            // keep the query thread busy for nothing).
-            beginInsertRows({}, size, size + count - 1);
-            m_ids.append(result.ids);
-            endInsertRows();
-        }
+    m_openUnmatched = result.openUnmatched;
+    if (!result.placed.isEmpty()) {
+        insertPlaced(result.placed);
         Q_EMIT countChanged(m_ids.size());
     }
+    addCounted(result.counted, result.maxId);
     if (result.maxId > m_lastId) {
         m_lastId = result.maxId;
         m_hostsStale = true;
+    }
+    // Ports before hosts: a host that just appeared gets its status from
+    // the ports it was reached on, not from a guess.
+    if (result.hostPorts && m_portsUpTo >= 0 && result.maxId > m_portsUpTo) {
+        m_portsUpTo = result.maxId;
+        if (m_hostPorts.add(*result.hostPorts))
+            Q_EMIT hostPortsChanged();
     }
     if (result.hosts) {
         m_hostsStale = false;
@@ -300,15 +372,153 @@ void ExchangeListModel::onPolled(quint64 generation, const PollResult& result) {
     }
 }
 
+void ExchangeListModel::insertPlaced(const QList<Placement>& placed) {
+    const qsizetype size = m_ids.size();
+    // The common case, id order: one run at the end, no copy.
+    if (placed.constFirst().before == size) {
+        beginInsertRows({}, static_cast<int>(size), static_cast<int>(size + placed.size() - 1));
+        for (const Placement& p : placed)
+            m_ids.append(p.id);
+        endInsertRows();
+        return;
+    }
+    qsizetype runs = 1;
+    for (qsizetype i = 1; i < placed.size(); ++i)
+        runs += placed.at(i).before != placed.at(i - 1).before ? 1 : 0;
+    if (runs > kMaxRunInserts) {
+        insertPlacedAsLayout(placed);
+        return;
+    }
+    // Runs elsewhere: build the new vector in one pass. Rows not yet
+    // copied are read from the old vector (rowId), so between two
+    // beginInsertRows the model shows exactly the rows inserted so far,
+    // and no run costs a move of the million rows after it.
+    m_rest = std::move(m_ids);
+    m_restFrom = 0;
+    m_ids = QList<qint64>();
+    m_ids.reserve(size + placed.size() + size / 16); // room for the next appends
+    const auto copyOldUpTo = [this](qsizetype end) {
+        const qsizetype count = end - m_restFrom;
+        const qsizetype at = m_ids.size();
+        m_ids.resize(at + count);
+        std::copy_n(m_rest.constData() + m_restFrom, count, m_ids.data() + at);
+        m_restFrom = end;
+    };
+    for (qsizetype i = 0; i < placed.size();) {
+        qsizetype j = i;
+        while (j + 1 < placed.size() && placed.at(j + 1).before == placed.at(i).before)
+            ++j;
+        copyOldUpTo(placed.at(i).before);
+        const int first = static_cast<int>(m_ids.size());
+        beginInsertRows({}, first, first + static_cast<int>(j - i));
+        for (qsizetype k = i; k <= j; ++k)
+            m_ids.append(placed.at(k).id);
+        endInsertRows();
+        i = j + 1;
+    }
+    copyOldUpTo(m_rest.size());
+    m_rest = QList<qint64>();
+    m_restFrom = 0;
+    m_pendingPages.clear(); // positions of pages asked for have shifted
+}
+
+// Many runs: the new rows arrive at the end in one insert, then one layout
+// change (same row count, as a sort) moves them to their places. A layout
+// change that also changed the row count would make the view rebuild its
+// per-row header state: 80-130 ms at a million rows, against 1-2 ms; the
+// merge itself is one pass over the vector, in place.
+void ExchangeListModel::insertPlacedAsLayout(const QList<Placement>& placed) {
+    const qsizetype size = m_ids.size();
+    beginInsertRows({}, static_cast<int>(size), static_cast<int>(size + placed.size() - 1));
+    for (const Placement& p : placed)
+        m_ids.append(p.id);
+    endInsertRows();
+
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    QList<qsizetype> befores; // ascending, one per placed row
+    befores.reserve(placed.size());
+    for (const Placement& p : placed)
+        befores.append(p.before);
+    // Merge in place from the back (no new vector): old rows at or after
+    // each place move down by the number of rows placed before them.
+    qint64* ids = m_ids.data();
+    qsizetype write = m_ids.size() - 1;
+    qsizetype old = size - 1;
+    for (qsizetype j = placed.size() - 1; j >= 0; --j) {
+        while (old >= placed.at(j).before)
+            ids[write--] = ids[old--];
+        ids[write--] = placed.at(j).id;
+    }
+
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (const QModelIndex& index : before) {
+        const qsizetype row = index.row();
+        qsizetype moved = 0;
+        if (row < size) // an old row, pushed down by the rows placed before it
+            moved =
+                row + (std::upper_bound(befores.cbegin(), befores.cend(), row) - befores.cbegin());
+        else // placed row j goes after its old rows and the j placed before it
+            moved = befores.at(row - size) + (row - size);
+        after.append(createIndex(static_cast<int>(moved), index.column()));
+    }
+    m_pendingPages.clear();
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+void ExchangeListModel::addCounted(qint64 counted, qint64 upToId) {
+    // Answers come in order and a reload drops older ones, so `counted`
+    // always starts at m_countedUpTo.
+    if (upToId <= m_countedUpTo)
+        return;
+    m_countedUpTo = upToId;
+    setTotal(m_total + counted);
+}
+
+void ExchangeListModel::setTotal(qint64 total) {
+    if (total == m_total)
+        return;
+    m_total = total;
+    Q_EMIT totalChanged(total);
+}
+
+void ExchangeListModel::scanHostPorts(qint64 afterId, qint64 upToId) {
+    const qint64 to = std::min(upToId, afterId + kHostPortChunk);
+    const quint64 file = m_fileGeneration;
+    m_query->post([this, file, afterId, to, upToId](SessionReader* reader) {
+        if (!reader)
+            return;
+        auto ports = reader->hostPorts(afterId, to);
+        if (!ports)
+            return; // the next open scans again; polls do not fill the gap
+        SessionQueryThread::deliver(this,
+                                    [this, file, to, upToId, found = std::move(ports).value()] {
+                                        if (file != m_fileGeneration)
+                                            return;
+                                        const bool changed = m_hostPorts.add(found);
+                                        if (to < upToId) {
+                                            scanHostPorts(to, upToId);
+                                        } else {
+                                            m_portsUpTo = upToId; // polls go on from here
+                                        }
+                                        if (changed || to >= upToId)
+                                            Q_EMIT hostPortsChanged();
+                                    });
+    });
+}
+
 void ExchangeListModel::requestPage(int page) const {
     const int first = page * kPageSize;
-    const int end = std::min(first + kPageSize, static_cast<int>(m_ids.size()));
+    // shownRows()/rowId(): a view may ask for cells in the middle of insertPlaced.
+    const int end = std::min(first + kPageSize, static_cast<int>(shownRows()));
     if (!m_open || first >= end || m_pendingPages.contains(page))
         return;
     QList<qint64> ids;
     for (int i = first; i < end; ++i) {
-        if (!m_cache.find(m_ids.at(i)))
-            ids.append(m_ids.at(i));
+        if (!m_cache.find(rowId(i)))
+            ids.append(rowId(i));
     }
     if (ids.isEmpty())
         return;
@@ -334,7 +544,7 @@ void ExchangeListModel::onPageLoaded(quint64 generation, int page, const QList<L
     // A failed read leaves the page uncached; the next paint asks again.
     const bool wasPending = m_pendingPages.remove(page);
     const int first = page * kPageSize;
-    const int last = std::min(first + kPageSize, static_cast<int>(m_ids.size())) - 1;
+    const int last = std::min(first + kPageSize, static_cast<int>(shownRows())) - 1;
     if (rows.isEmpty() || last < first)
         return;
     if (wasPending) {
@@ -343,7 +553,7 @@ void ExchangeListModel::onPageLoaded(quint64 generation, int page, const QList<L
         // Rows were inserted above since it was asked for: the page's rows
         // are elsewhere now, so repaint whatever is shown.
         Q_EMIT dataChanged(index(0, 0),
-                           index(static_cast<int>(m_ids.size()) - 1, kExchangeColumnCount - 1));
+                           index(static_cast<int>(shownRows()) - 1, kExchangeColumnCount - 1));
     }
 }
 

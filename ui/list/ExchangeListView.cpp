@@ -53,7 +53,7 @@ void ExchangeListView::createActions() {
     m_follow->setChecked(true);
     connect(m_follow, &QAction::toggled, this, [this](bool on) {
         if (on && m_model && m_model->rowCount() > 0)
-            onRowsInserted(header()->sortIndicatorOrder() == Qt::DescendingOrder ? 0 : 1);
+            onRowsInserted(0, m_model->rowCount() - 1);
     });
 
     m_copyUrl = new QAction(tr("Copy URL"), this);
@@ -109,7 +109,7 @@ void ExchangeListView::setExchangeModel(ExchangeListModel* model) {
     setSortingEnabled(true);
 
     connect(model, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex&, int first, int) { onRowsInserted(first); });
+            [this](const QModelIndex&, int first, int last) { onRowsInserted(first, last); });
     connect(model, &ExchangeListModel::busyChanged, this, &ExchangeListView::onBusyChanged);
     // A reset (filter, open) drops the current row: keep the same exchange
     // current when it is still listed.
@@ -233,13 +233,21 @@ void ExchangeListView::setFollowNewest(bool follow) {
     m_follow->setChecked(follow);
 }
 
-void ExchangeListView::onRowsInserted(int first) {
+void ExchangeListView::onRowsInserted(int first, int last) {
     if (!m_follow->isChecked())
         return;
-    // Newest first puts new rows on top; every other order at the end.
-    if (first == 0 && header()->sortIndicatorOrder() == Qt::DescendingOrder)
+    // Only arrival order has a newest edge: sorted by # or time, follow
+    // rows that arrive at the top (descending) or the end. Another sort
+    // places live rows among the others (briefly appended, then moved by
+    // a layout change when they are many), and the view stays where the
+    // user put it.
+    const auto column = static_cast<ExchangeColumn>(header()->sortIndicatorSection());
+    if (column != ExchangeColumn::Number && column != ExchangeColumn::Time)
+        return;
+    const bool descending = header()->sortIndicatorOrder() == Qt::DescendingOrder;
+    if (descending && first == 0)
         scrollToTop();
-    else
+    else if (!descending && last == m_model->rowCount() - 1)
         scrollToBottom();
 }
 

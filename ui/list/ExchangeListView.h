@@ -74,7 +74,7 @@ private:
     void showHeaderMenu(const QPoint& position);
     void saveHeader();
     void copyUrls();
-    void onRowsInserted(int first);
+    void onRowsInserted(int first, int last);
     void onBusyChanged(bool busy);
     [[nodiscard]] QByteArray currentHost() const;
 

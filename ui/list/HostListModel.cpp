@@ -2,6 +2,7 @@
 
 #include <QPainter>
 #include <QPixmap>
+#include <QStringList>
 
 namespace spyglass::ui {
 
@@ -30,9 +31,11 @@ HostListModel::HostListModel(QObject* parent)
     m_icons[static_cast<int>(HostStatus::Intercepted)] = statusIcon(QColor(0x2e, 0x7d, 0x32));
     m_icons[static_cast<int>(HostStatus::Tunneled)] = statusIcon(QColor(0x9e, 0x9e, 0x9e));
     m_icons[static_cast<int>(HostStatus::PassedThrough)] = statusIcon(QColor(0xe6, 0x51, 0x00));
+    m_icons[static_cast<int>(HostStatus::PartlyIntercepted)] = statusIcon(QColor(0x9c, 0xcc, 0x65));
+    m_icons[static_cast<int>(HostStatus::PlainHttp)] = statusIcon(QColor(0x15, 0x65, 0xc0));
 }
 
-QString HostListModel::statusText(HostStatus status) {
+QString HostListModel::statusText(HostStatus status, const QList<quint16>& ports) {
     switch (status) {
     case HostStatus::Unknown:
         return {};
@@ -42,6 +45,14 @@ QString HostListModel::statusText(HostStatus status) {
         return tr("tunneled");
     case HostStatus::PassedThrough:
         return tr("passed through (client rejected our certificate)");
+    case HostStatus::PartlyIntercepted: {
+        QStringList list;
+        for (quint16 port : ports)
+            list << QString::number(port);
+        return tr("intercepted (%1)").arg(list.join(QStringLiteral(", ")));
+    }
+    case HostStatus::PlainHttp:
+        return tr("plain HTTP");
     }
     return {};
 }
@@ -87,16 +98,19 @@ void HostListModel::setHosts(const QList<HostCount>& hosts) {
     }
 }
 
-void HostListModel::setHostStatus(const QByteArray& host, HostStatus status) {
-    if (m_status.value(host, HostStatus::Unknown) == status)
+void HostListModel::setHostStatus(const QByteArray& host, HostStatus status,
+                                  const QList<quint16>& ports) {
+    const StatusInfo info{status,
+                          status == HostStatus::PartlyIntercepted ? ports : QList<quint16>()};
+    if (m_status.value(host) == info)
         return;
-    m_status.insert(host, status);
+    m_status.insert(host, info);
     if (const int row = rowOfHost(host); row > 0)
         Q_EMIT dataChanged(index(row, HostColumn), index(row, StatusColumn));
 }
 
 HostStatus HostListModel::hostStatus(const QByteArray& host) const {
-    return m_status.value(host, HostStatus::Unknown);
+    return m_status.value(host).status;
 }
 
 QByteArray HostListModel::hostAt(int row) const {
@@ -146,19 +160,24 @@ QVariant HostListModel::data(const QModelIndex& index, int role) const {
         return {};
     const int row = index.row();
     const QByteArray host = hostAt(row);
-    const HostStatus status = row == 0 ? HostStatus::Unknown : hostStatus(host);
+    const StatusInfo info = row == 0 ? StatusInfo{} : m_status.value(host);
+    const HostStatus status = info.status;
     switch (role) {
     case Qt::DisplayRole:
         if (index.column() == HostColumn)
             return row == 0 ? tr("All hosts") : QString::fromUtf8(host);
         if (index.column() == CountColumn)
             return row == 0 ? m_total : m_hosts.at(row - 1).exchanges;
-        return statusText(status);
+        return statusText(status, info.ports);
     case Qt::DecorationRole:
         return index.column() == HostColumn && row > 0 ? QVariant(m_icons[static_cast<int>(status)])
                                                        : QVariant();
     case Qt::ToolTipRole:
-        return row > 0 && status != HostStatus::Unknown ? statusText(status) : QString();
+        if (status == HostStatus::PartlyIntercepted)
+            return tr("Intercepted on the ports listed; tunneled on the other ports it was "
+                      "reached on");
+        return row > 0 && status != HostStatus::Unknown ? statusText(status, info.ports)
+                                                        : QString();
     case Qt::TextAlignmentRole:
         return index.column() == CountColumn
                    ? QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter))

@@ -13,9 +13,11 @@ namespace spyglass::ui {
 // certificate rejections) and tells the host list through setHostStatus.
 enum class HostStatus {
     Unknown,
-    Intercepted,   // decrypted (MITM)
-    Tunneled,      // relayed blind
-    PassedThrough, // tunneled after a client rejected our certificate
+    Intercepted,       // decrypted (MITM) on every port it was reached on
+    Tunneled,          // relayed blind
+    PassedThrough,     // tunneled after a client rejected our certificate
+    PartlyIntercepted, // intercepted on some of its ports (listed), tunneled on others
+    PlainHttp,         // only seen as plain HTTP: visible without interception
 };
 
 // The host list (Charles' "structure", flat): row 0 is "All hosts", then
@@ -34,13 +36,14 @@ public:
 
     // Hosts with counts, sorted by name (as SessionReader::hosts gives them).
     void setHosts(const QList<core::store::HostCount>& hosts);
-    void setHostStatus(const QByteArray& host, HostStatus status);
+    // `ports`: the intercepted ones, shown for PartlyIntercepted.
+    void setHostStatus(const QByteArray& host, HostStatus status, const QList<quint16>& ports = {});
     [[nodiscard]] HostStatus hostStatus(const QByteArray& host) const;
     // The host of a row; "" for "All hosts" and out of range.
     [[nodiscard]] QByteArray hostAt(int row) const;
     // The row of a host, 0 for "" (All hosts), -1 when not listed.
     [[nodiscard]] int rowOfHost(const QByteArray& host) const;
-    [[nodiscard]] static QString statusText(HostStatus status);
+    [[nodiscard]] static QString statusText(HostStatus status, const QList<quint16>& ports = {});
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -52,8 +55,13 @@ public:
 private:
     QList<core::store::HostCount> m_hosts;
     qint64 m_total = 0;
-    QHash<QByteArray, HostStatus> m_status;
-    QIcon m_icons[4];
+    struct StatusInfo {
+        HostStatus status = HostStatus::Unknown;
+        QList<quint16> ports;
+        friend bool operator==(const StatusInfo&, const StatusInfo&) = default;
+    };
+    QHash<QByteArray, StatusInfo> m_status;
+    QIcon m_icons[6];
 };
 
 } // namespace spyglass::ui

@@ -1,6 +1,7 @@
 // ExchangeListModel over real session files (SessionWriter), with
 // QAbstractItemModelTester attached to every model.
 #include "SessionFixture.h"
+#include "core/store/SessionReader.h"
 #include "ui/list/ExchangeListModel.h"
 
 #include <QAbstractItemModelTester>
@@ -62,6 +63,27 @@ QList<qint64> allIds(const ExchangeListModel& model) {
     for (int r = 0; r < model.rowCount(); ++r)
         ids << model.idAt(r);
     return ids;
+}
+
+// The list a fresh sort of the whole file gives (SQL on its own reader).
+QList<qint64> freshOrder(const QString& path, core::store::ListColumn column, bool descending) {
+    auto reader = core::store::SessionReader::open(path);
+    if (!reader)
+        return {};
+    core::store::IdQuery query;
+    query.column = column;
+    query.descending = descending;
+    auto ids = reader.value()->orderedIds(query);
+    return ids ? ids->ids : QList<qint64>();
+}
+
+// Polls a few times (bounded) without waiting for a row count: for rows
+// that must NOT appear.
+void pollSeveral(ExchangeListModel& model) {
+    for (int i = 0; i < 10; ++i) {
+        model.pollNow();
+        QTest::qWait(20);
+    }
 }
 
 } // namespace
@@ -236,6 +258,194 @@ private Q_SLOTS:
         QCOMPARE(h.model.setFilter(QString()), QString());
         QTRY_COMPARE(h.model.rowCount(), 330);
         QVERIFY(!h.model.isBusy());
+    }
+
+    // An exchange in flight that does not match yet (status:5xx before its
+    // response) is added at its place, in one insert, once it matches.
+    void openRowThatMatchesLaterIsAdded() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("late.spyglass"));
+        SessionFixture session(path);
+        QVERIFY(session.record(1, 10));
+        Harness h;
+        QVERIFY(openAndWait(h.model, path));
+        QSignalSpy reset(&h.model, &QAbstractItemModel::modelReset);
+        QCOMPARE(h.model.setFilter(QStringLiteral("status:5xx")), QString());
+        QTRY_COMPARE(reset.count(), 1);
+        QCOMPARE(allIds(h.model), (QList<qint64>{2, 7}));
+
+        session.begin(11, "late.test");  // status 0 while in flight
+        QVERIFY(session.record(12, 12)); // 500: listed at once
+        QVERIFY(pollUntil(h.model, 3));
+        QCOMPARE(allIds(h.model), (QList<qint64>{2, 7, 12}));
+
+        QSignalSpy inserted(&h.model, &QAbstractItemModel::rowsInserted);
+        QVERIFY(session.end(11, 503));
+        QVERIFY(pollUntil(h.model, 4));
+        QCOMPARE(allIds(h.model), (QList<qint64>{2, 7, 11, 12}));
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.at(0).at(1).toInt(), 2);
+        QCOMPARE(inserted.at(0).at(2).toInt(), 2);
+
+        // One that ends without matching never shows.
+        session.begin(13, "late.test");
+        QVERIFY(session.record(14, 14)); // 301
+        pollSeveral(h.model);
+        QVERIFY(session.end(13, 200));
+        pollSeveral(h.model);
+        QCOMPARE(allIds(h.model), (QList<qint64>{2, 7, 11, 12}));
+        QCOMPARE(h.model.totalCount(), 14);
+    }
+
+    // Applying a filter while an exchange is in flight: the reload notes it
+    // and polls add it when it matches.
+    void filterAppliedWhileRowIsOpen() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("open-filter.spyglass"));
+        SessionFixture session(path);
+        QVERIFY(session.record(1, 4));
+        session.begin(5, "slow.test");
+        QVERIFY(session.record(6, 6));
+        Harness h;
+        QVERIFY(openAndWait(h.model, path));
+        QCOMPARE(h.model.rowCount(), 6);
+        QSignalSpy reset(&h.model, &QAbstractItemModel::modelReset);
+        QCOMPARE(h.model.setFilter(QStringLiteral("host:slow status:5xx")), QString());
+        QTRY_COMPARE(reset.count(), 1);
+        QCOMPARE(h.model.rowCount(), 0);
+        QVERIFY(session.end(5, 502));
+        QVERIFY(pollUntil(h.model, 1));
+        QCOMPARE(h.model.idAt(0), 5);
+    }
+
+    // The decision for the opposite case: a row that matched while in
+    // flight stays listed when it stops matching, until the filter is
+    // applied again (as Charles and mitmproxy do).
+    void rowThatStopsMatchingStaysUntilReapplied() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("stop.spyglass"));
+        SessionFixture session(path);
+        QVERIFY(session.record(1, 3));
+        Harness h;
+        QVERIFY(openAndWait(h.model, path));
+        QSignalSpy reset(&h.model, &QAbstractItemModel::modelReset);
+        QCOMPARE(h.model.setFilter(QStringLiteral("status:0")), QString());
+        QTRY_COMPARE(reset.count(), 1);
+        QCOMPARE(h.model.rowCount(), 0);
+        session.begin(4, "slow.test");
+        QVERIFY(pollUntil(h.model, 1));
+        QVERIFY(session.end(4, 200));
+        pollSeveral(h.model);
+        QCOMPARE(allIds(h.model), (QList<qint64>{4}));
+        QCOMPARE(h.model.setFilter(QString()), QString());
+        QTRY_COMPARE(reset.count(), 2);
+        QCOMPARE(h.model.setFilter(QStringLiteral("status:0")), QString());
+        QTRY_COMPARE(reset.count(), 3);
+        QCOMPARE(h.model.rowCount(), 0);
+    }
+
+    // Live rows in a list sorted by another column land where a fresh sort
+    // puts them, one insert per contiguous run.
+    void liveRowsLandAtTheirPlaceInOtherSorts() {
+        using core::store::ListColumn;
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sorted-live.spyglass"));
+        SessionFixture session(path);
+        QVERIFY(session.record(1, 30));
+        Harness h;
+        QVERIFY(openAndWait(h.model, path));
+        QSignalSpy layout(&h.model, &QAbstractItemModel::layoutChanged);
+        h.model.sort(kHost, Qt::AscendingOrder);
+        QTRY_COMPARE(layout.count(), 1);
+        const QPersistentModelIndex tracked = h.model.index(h.model.rowOfId(16), 0);
+
+        QSignalSpy inserted(&h.model, &QAbstractItemModel::rowsInserted);
+        QVERIFY(session.record(31, 39)); // three new rows for each of the three hosts
+        QVERIFY(pollUntil(h.model, 39));
+        QCOMPARE(allIds(h.model), freshOrder(path, ListColumn::Host, false));
+        QCOMPARE(inserted.count(), 3); // each host's new rows follow its old ones
+        QCOMPARE(h.model.idAt(tracked.row()), 16);
+
+        // Descending status: many ties, broken by id (descending too).
+        h.model.sort(kStatus, Qt::DescendingOrder);
+        QTRY_COMPARE(layout.count(), 2);
+        QVERIFY(session.record(40, 52));
+        QVERIFY(pollUntil(h.model, 52));
+        QCOMPARE(allIds(h.model), freshOrder(path, ListColumn::StatusCode, true));
+
+        // Duration: an exchange in flight has none yet and sorts first, as
+        // in SQL.
+        h.model.sort(kDuration, Qt::AscendingOrder);
+        QTRY_COMPARE(layout.count(), 3);
+        session.begin(53, "open.test");
+        QVERIFY(pollUntil(h.model, 53));
+        QCOMPARE(h.model.idAt(0), 53);
+        QCOMPARE(allIds(h.model), freshOrder(path, ListColumn::Duration, false));
+    }
+
+    // A batch scattered over many places (here 40 hosts) arrives as one
+    // insert at the end, then one layout change (same row count) moves the
+    // rows to their places: inserting run by run costs the view a pass over
+    // every row per run. Same order as a fresh sort; persistent rows follow.
+    void scatteredLiveBatchIsOneLayoutChange() {
+        using core::store::ListColumn;
+        const auto manyHosts = [](core::store::testing::SyntheticExchange& e) {
+            SessionFixture::defaultShape(e);
+            e.host = "host" + QByteArray::number(static_cast<qint64>(e.id) % 40) + ".test";
+        };
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("scattered.spyglass"));
+        SessionFixture session(path);
+        QVERIFY(session.record(1, 80, manyHosts));
+        Harness h;
+        QVERIFY(openAndWait(h.model, path));
+        QSignalSpy layout(&h.model, &QAbstractItemModel::layoutChanged);
+        h.model.sort(kHost, Qt::AscendingOrder);
+        QTRY_COMPARE(layout.count(), 1);
+        const QPersistentModelIndex first = h.model.index(0, kHost); // host0: 40, 80
+        const QPersistentModelIndex tracked = h.model.index(h.model.rowOfId(57), kStatus);
+        const QPersistentModelIndex last = h.model.index(79, 0);
+        const qint64 lastId = h.model.idAt(79);
+
+        QSignalSpy inserted(&h.model, &QAbstractItemModel::rowsInserted);
+        QVERIFY(session.record(81, 120, manyHosts)); // one new row per host
+        QVERIFY(pollUntil(h.model, 120));
+        QCOMPARE(allIds(h.model), freshOrder(path, ListColumn::Host, false));
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.at(0).at(1).toInt(), 80);
+        QCOMPARE(inserted.at(0).at(2).toInt(), 119);
+        QCOMPARE(layout.count(), 2);
+        QCOMPARE(first.row(), 0); // host0.test's first row: nothing went above it
+        QCOMPARE(h.model.idAt(tracked.row()), 57);
+        QCOMPARE(tracked.column(), kStatus);
+        QCOMPARE(h.model.idAt(last.row()), lastId);
+        // host9.test sorts last: its new row 89 went after its old ones.
+        QCOMPARE(last.row(), 118);
+        QCOMPARE(h.model.idAt(119), 89);
+    }
+
+    void totalCountsTheWholeSession() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("total.spyglass"));
+        SessionFixture session(path);
+        QVERIFY(session.record(1, 20));
+        Harness h;
+        QSignalSpy total(&h.model, &ExchangeListModel::totalChanged);
+        QVERIFY(openAndWait(h.model, path));
+        QCOMPARE(h.model.totalCount(), 20);
+        QVERIFY(!h.model.isFiltered());
+        QSignalSpy reset(&h.model, &QAbstractItemModel::modelReset);
+        QCOMPARE(h.model.setFilter(QStringLiteral("status:5xx")), QString());
+        QTRY_COMPARE(reset.count(), 1);
+        QVERIFY(h.model.isFiltered());
+        QCOMPARE(h.model.rowCount(), 4);
+        QCOMPARE(h.model.totalCount(), 20);
+        QVERIFY(session.record(21, 25));
+        QVERIFY(pollUntil(h.model, 5)); // 22
+        QCOMPARE(h.model.totalCount(), 25);
+        QCOMPARE(total.constLast().at(0).toLongLong(), 25);
+        h.model.closeSession();
+        QCOMPARE(h.model.totalCount(), 0);
     }
 
     void sortRunsInSqlAndKeepsPersistentRows() {

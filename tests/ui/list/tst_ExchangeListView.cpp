@@ -133,6 +133,26 @@ private Q_SLOTS:
         }
         QCOMPARE(model.rowCount(), 530);
         QCOMPARE(view.verticalScrollBar()->value(), 0);
+
+        // Sorted by host, live rows land in the middle: following leaves
+        // the view where it is (nothing arrived at the edge it follows).
+        view.setFollowNewest(true);
+        QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+        view.header()->setSortIndicator(static_cast<int>(ExchangeColumn::Host), Qt::AscendingOrder);
+        QTRY_COMPARE(layout.count(), 1);
+        view.scrollToTop();
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QVERIFY(m_session->record(531, 532)); // h0.test and h1.test: not the last host
+        for (int i = 0; i < 200 && model.rowCount() < 532; ++i) {
+            model.pollNow();
+            QTest::qWait(10);
+        }
+        QCOMPARE(model.rowCount(), 532);
+        QCOMPARE(inserted.count(), 2);
+        for (const auto& args : inserted)
+            QVERIFY(args.at(2).toInt() < model.rowCount() - 1);
+        QTest::qWait(50);
+        QCOMPARE(view.verticalScrollBar()->value(), 0);
     }
 };
 

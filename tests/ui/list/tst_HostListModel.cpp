@@ -4,6 +4,7 @@
 #include "ui/list/ExchangeListModel.h"
 #include "ui/list/HostListModel.h"
 #include "ui/list/HostListView.h"
+#include "ui/list/HostStatusDecision.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -66,6 +67,84 @@ private Q_SLOTS:
         QCOMPARE(model.hostStatus("a.test"), HostStatus::Intercepted);
         QCOMPARE(model.index(2, 0).data(HostListModel::StatusRole).toInt(),
                  static_cast<int>(HostStatus::PassedThrough));
+    }
+
+    // The status from the rules applied to the ports a host was reached on.
+    void statusFromThePortsSeen() {
+        core::proxy::InterceptRules rules;
+        QString error;
+        QVERIFY2(rules.addInclude(QStringLiteral("api.example.com:8443"), &error),
+                 qPrintable(error));
+        HostPorts ports;
+        ports.add({{"api.example.com", 443, false},
+                   {"api.example.com", 8443, false},
+                   {"plain.test", 80, true},
+                   {"both.test", 80, true},
+                   {"both.test", 8443, false}});
+        const auto decide = [&](const QByteArray& host, bool passed = false) {
+            return decideHostStatus(host, ports.of(host), rules, passed);
+        };
+        const HostStatusDecision api = decide("api.example.com");
+        QCOMPARE(api.status, HostStatus::PartlyIntercepted);
+        QCOMPARE(api.interceptedPorts, (QList<quint16>{8443}));
+        QCOMPARE(HostListModel::statusText(api.status, api.interceptedPorts),
+                 QStringLiteral("intercepted (8443)"));
+        QCOMPARE(decide("plain.test").status, HostStatus::PlainHttp);
+        // Plain HTTP as well as CONNECT: the CONNECT ports decide.
+        QCOMPARE(decide("both.test").status, HostStatus::Tunneled);
+        QCOMPARE(decide("api.example.com", true).status, HostStatus::PassedThrough);
+        // Nothing seen yet: port 443 stands in.
+        QCOMPARE(decide("unseen.test").status, HostStatus::Tunneled);
+        QVERIFY(rules.addInclude(QStringLiteral("api.example.com"), &error));
+        QCOMPARE(decide("api.example.com").status, HostStatus::Intercepted);
+        QVERIFY(rules.addInclude(QStringLiteral("*.test"), &error));
+        QCOMPARE(decide("unseen.test").status, HostStatus::Intercepted);
+        QCOMPARE(decide("both.test").status, HostStatus::Intercepted);
+
+        // The list shows the partial status with its ports.
+        HostListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setHosts({{"api.example.com", 2}});
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setHostStatus("api.example.com", HostStatus::PartlyIntercepted, {8443, 9443});
+        QCOMPARE(model.index(1, HostListModel::StatusColumn).data().toString(),
+                 QStringLiteral("intercepted (8443, 9443)"));
+        model.setHostStatus("api.example.com", HostStatus::PartlyIntercepted, {8443, 9443});
+        QCOMPARE(changed.count(), 1); // the same again changes nothing
+        model.setHostStatus("api.example.com", HostStatus::PartlyIntercepted, {8443});
+        QCOMPARE(changed.count(), 2);
+    }
+
+    // The model reads the ports each host was reached on: on open, and as
+    // rows arrive.
+    void exchangeModelCollectsHostPorts() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ports.spyglass"));
+        SessionFixture session(path);
+        QVERIFY(session.record(1, 3, [](auto& e) {
+            SessionFixture::defaultShape(e);
+            e.host = "tls.test";
+            e.mode = core::record::Mode::Tunnel;
+            e.port = static_cast<quint16>(8440 + e.id);
+        }));
+        ExchangeListModel exchanges;
+        exchanges.setPollInterval(0);
+        QSignalSpy portsChanged(&exchanges, &ExchangeListModel::hostPortsChanged);
+        exchanges.openSession(path);
+        QTRY_COMPARE(exchanges.hostPorts().of("tls.test").tlsPorts,
+                     (QList<quint16>{8441, 8442, 8443}));
+        QVERIFY(!exchanges.hostPorts().of("tls.test").plainHttp);
+        QVERIFY(session.record(4, 4, [](auto& e) {
+            SessionFixture::defaultShape(e);
+            e.host = "tls.test"; // plain HTTP on port 80
+        }));
+        for (int i = 0; i < 200 && !exchanges.hostPorts().of("tls.test").plainHttp; ++i) {
+            exchanges.pollNow();
+            QTest::qWait(10);
+        }
+        QVERIFY(exchanges.hostPorts().of("tls.test").plainHttp);
+        QVERIFY(!portsChanged.isEmpty());
     }
 
     // The view fed by a live exchange list: counts follow new rows, and

@@ -9,6 +9,8 @@
 #include "app/gui/ProxyService.h"
 #include "app/gui/RecordingService.h"
 #include "core/store/SessionReader.h"
+#include "core/store/SessionWriter.h"
+#include "core/store/SyntheticExchange.h" // tests/
 #include "ui/MainWindow.h"
 #include "ui/SessionFileJobs.h"
 #include "ui/SessionPanes.h"
@@ -27,6 +29,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QStackedWidget>
 #include <QTest>
 
@@ -123,6 +126,7 @@ private Q_SLOTS:
         m_prompts = ScriptedPrompts{};
     }
     void cleanup() {
+        QLocale::setDefault(QLocale::c());
         m_app.reset();
         m_settings.reset();
         m_tmp.reset();
@@ -143,7 +147,7 @@ private Q_SLOTS:
         QCOMPARE(result.err, QByteArray());
         QCOMPARE(result.out, QByteArray("hello from /plain\n"));
         QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(window, "statusCounts")->text(),
-                                  QStringLiteral("1 exchanges · 0 tunnels"), 10000);
+                                  QStringLiteral("1 exchange"), 10000);
         QVERIFY(stack->currentWidget()->objectName() != QStringLiteral("welcomePanel"));
         QVERIFY(m_app->settings().welcomeSeen());
         QVERIFY(
@@ -177,6 +181,112 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(model->loadedRow(0) != nullptr, 10000);
         QCOMPARE(model->loadedRow(0)->path, QByteArray("/other"));
         QCOMPARE(filter->error(), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(window, "statusCounts")->text(),
+                                  QStringLiteral("2 exchanges · 1 shown"), 10000);
+    }
+
+    // The status bar counts the session the window shows: an opened file's
+    // exchanges, not what the proxy saw in this run; the recorder's state
+    // stays about the file being recorded.
+    void statusBarCountsTheShownSession() {
+        QString error;
+        QVERIFY2(startApp(&error), qPrintable(error));
+        ui::MainWindow& window = m_app->window();
+        window.show();
+        const QString base = QStringLiteral("http://127.0.0.1:%1/").arg(m_origin.port());
+        QCOMPARE(curl({QStringLiteral("-x"), proxyUrl(), base + QStringLiteral("live")}).exitCode,
+                 0);
+        auto* counts = child<QLabel>(window, "statusCounts");
+        QTRY_COMPARE_WITH_TIMEOUT(counts->text(), QStringLiteral("1 exchange"), 10000);
+
+        // Another session file with 1,204 exchanges, 4 of them on old.test.
+        const QString other = tmp(QStringLiteral("other.spyglass"));
+        {
+            core::store::WriterOptions options;
+            options.path = other;
+            auto writer = core::store::SessionWriter::open(options);
+            QVERIFY2(writer, writer ? "" : qPrintable(writer.errorMessage()));
+            writer.value()->start();
+            for (qint64 n = 1; n <= 1204; ++n) {
+                core::store::testing::SyntheticExchange e;
+                e.id = static_cast<core::record::ExchangeId>(n);
+                e.host = n <= 4 ? "old.test" : "older.test";
+                e.recordInto(*writer.value());
+            }
+            writer.value()->stop();
+        }
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        window.openSessionFile(other);
+        QTRY_COMPARE_WITH_TIMEOUT(counts->text(), QStringLiteral("1,204 exchanges"), 10000);
+        auto* filter = child<ui::FilterBar>(window, "filterBar");
+        filter->setText(QStringLiteral("host:old.test"));
+        QTest::keyClick(filter->field(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(counts->text(), QStringLiteral("1,204 exchanges · 4 shown"),
+                                  10000);
+        QVERIFY(child<QLabel>(window, "statusRecording")
+                    ->text()
+                    .contains(QStringLiteral("first.spyglass")));
+        // Traffic recorded meanwhile does not change what is counted here.
+        QCOMPARE(curl({QStringLiteral("-x"), proxyUrl(), base + QStringLiteral("more")}).exitCode,
+                 0);
+        QTRY_COMPARE_WITH_TIMEOUT(paths(rowsIn(tmp(QStringLiteral("first.spyglass")))).size(), 2,
+                                  10000);
+        QTest::qWait(300);
+        QCOMPARE(counts->text(), QStringLiteral("1,204 exchanges · 4 shown"));
+        // Back to the live session, still filtered: its two exchanges, none on old.test.
+        window.showLiveSession();
+        QTRY_COMPARE_WITH_TIMEOUT(counts->text(), QStringLiteral("2 exchanges · 0 shown"), 10000);
+    }
+
+    // The host list's status comes from the ports each host was reached on:
+    // plain HTTP needs no rule, and a rule for one port of a host leaves
+    // its other ports tunnelled.
+    void hostStatusFollowsThePortsSeen() {
+        TlsOrigin first(*m_tmp);
+        QTemporaryDir secondDir;
+        TlsOrigin second(secondDir);
+        QString error;
+        QVERIFY2(first.start(&error), qPrintable(error));
+        QVERIFY2(second.start(&error), qPrintable(error));
+        QVERIFY2(startApp(&error, {first.certificate(), second.certificate()}), qPrintable(error));
+        QCOMPARE(curl({QStringLiteral("-x"), proxyUrl(),
+                       QStringLiteral("http://127.0.0.1:%1/plain").arg(m_origin.port())})
+                     .exitCode,
+                 0);
+        for (const TlsOrigin* origin : {&first, &second}) {
+            auto blind = curl({QStringLiteral("-x"), proxyUrl(), QStringLiteral("--cacert"),
+                               origin->certificate(),
+                               QStringLiteral("https://localhost:%1/").arg(origin->port())});
+            QVERIFY2(blind.exitCode == 0, blind.err.constData());
+        }
+        auto* hosts = child<ui::HostListView>(m_app->window(), "hostList");
+        ui::HostListModel* hostModel = hosts->hostModel();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            hostModel->rowOfHost("localhost") > 0 && hostModel->rowOfHost("127.0.0.1") > 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(hostModel->hostStatus("127.0.0.1"), ui::HostStatus::PlainHttp,
+                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(hostModel->hostStatus("localhost"), ui::HostStatus::Tunneled,
+                                  10000);
+        const auto statusText = [&] {
+            return hostModel
+                ->index(hostModel->rowOfHost("localhost"), ui::HostListModel::StatusColumn)
+                .data()
+                .toString();
+        };
+
+        // A rule for the first port only.
+        const QString rule = QStringLiteral("localhost:%1").arg(first.port());
+        QVERIFY(m_app->window().addInterceptRule(rule));
+        QTRY_COMPARE_WITH_TIMEOUT(hostModel->hostStatus("localhost"),
+                                  ui::HostStatus::PartlyIntercepted, 10000);
+        QCOMPARE(statusText(), QStringLiteral("intercepted (%1)").arg(first.port()));
+        // And for the second: every port seen is intercepted now.
+        QVERIFY(
+            m_app->window().addInterceptRule(QStringLiteral("localhost:%1").arg(second.port())));
+        QTRY_COMPARE_WITH_TIMEOUT(hostModel->hostStatus("localhost"), ui::HostStatus::Intercepted,
+                                  10000);
+        QCOMPARE(statusText(), QStringLiteral("intercepted"));
+        QCOMPARE(hostModel->hostStatus("127.0.0.1"), ui::HostStatus::PlainHttp);
     }
 
     void tunnelThenInterceptedAfterAddingARule() {

@@ -96,7 +96,7 @@ private Q_SLOTS:
         QVERIFY(hosts);
         QTRY_COMPARE_WITH_TIMEOUT(hosts->hostModel()->rowCount(), 10, 10000);
         auto* counts = window.findChild<QLabel*>(QStringLiteral("statusCounts"));
-        QTRY_COMPARE_WITH_TIMEOUT(counts->text(), QStringLiteral("2 exchanges · 0 tunnels"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(counts->text(), QStringLiteral("14 exchanges"), 5000);
         list->selectRow(1); // api.github.com/users/octocat/repos, JSON
         auto* inspector =
             window.findChild<ui::inspector::InspectorWidget*>(QStringLiteral("inspector"));
