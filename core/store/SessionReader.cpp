@@ -84,7 +84,10 @@ Result<SessionReader::RowSpan> SessionReader::rowSpan() {
         return version.error();
     if (m_span.dataVersion == version.value())
         return m_span;
-    auto bounds = m_db->cached("SELECT min(id), max(id) FROM exchanges");
+    // Two subqueries: SQLite answers a lone min() or max() of the key from
+    // the b-tree's edge, but scans every row for both in one SELECT.
+    auto bounds =
+        m_db->cached("SELECT (SELECT min(id) FROM exchanges), (SELECT max(id) FROM exchanges)");
     if (!bounds)
         return bounds.error();
     if (bounds->step() != SqliteStatement::Step::Row)
