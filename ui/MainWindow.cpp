@@ -420,7 +420,7 @@ void MainWindow::editSettings() {
         return;
     const auto result = m_services.proxy.applyConfig(dialog.config());
     m_services.settings.saveRecording(dialog.recording());
-    m_services.recording.setNextSessionOptions(dialog.recording());
+    m_services.recording.applyRecordingSettings(dialog.recording());
     if (!result.ok) {
         m_services.prompts.error(this, tr("Settings"),
                                  tr("The settings were not applied: %1").arg(result.message));

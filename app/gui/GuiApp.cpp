@@ -43,7 +43,7 @@ bool GuiApp::start(QString* error) {
     m_recording = std::make_unique<RecordingService>(m_options.recording);
     if (!m_recording->start(error))
         return false;
-    m_recording->setNextSessionOptions(m_settings.loadRecording());
+    m_recording->setSessionTemplate(m_settings.loadRecording());
     m_proxy->setRecorder(&m_recording->recorder());
     if (!m_proxy->start(error))
         return false;

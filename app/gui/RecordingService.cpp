@@ -63,10 +63,24 @@ void RecordingService::stop() {
         m_writer->stop();
 }
 
-void RecordingService::setNextSessionOptions(const ui::RecordingSettings& settings) {
+void RecordingService::setSessionTemplate(const ui::RecordingSettings& settings) {
     m_template.queue.bodyCap = settings.bodyCap;
     m_template.durability = settings.durable ? core::store::SessionFile::Durability::Full
                                              : core::store::SessionFile::Durability::Normal;
+}
+
+void RecordingService::applyRecordingSettings(const ui::RecordingSettings& settings) {
+    setSessionTemplate(settings);
+    // The session being recorded follows too: the cap from its next body
+    // bytes, durability from its next commit.
+    if (m_writer) {
+        m_writer->setBodyCap(settings.bodyCap);
+        m_writer->setDurability(m_template.durability);
+    }
+    if (m_options) {
+        m_options->queue.bodyCap = settings.bodyCap;
+        m_options->durability = m_template.durability;
+    }
 }
 
 QString RecordingService::sessionPath() const {

@@ -37,7 +37,10 @@ public:
     bool startNewSession(QString* error) override;
     [[nodiscard]] core::store::RecorderStatus status() const override;
     void retryAfterError() override;
-    void setNextSessionOptions(const ui::RecordingSettings& settings) override;
+    void applyRecordingSettings(const ui::RecordingSettings& settings) override;
+    // Only for the sessions started later (at start-up the first session
+    // keeps what the command line said).
+    void setSessionTemplate(const ui::RecordingSettings& settings);
 
 private:
     bool openWriter(const core::store::WriterOptions& options, QString* error);

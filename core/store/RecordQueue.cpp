@@ -38,8 +38,14 @@ int index(record::Direction direction) {
 } // namespace
 
 RecordQueue::RecordQueue(QueueLimits limits)
-    : m_limits(limits) {
+    : m_limits(limits)
+    , m_bodyCap(limits.bodyCap) {
     m_records.reserve(1024);
+}
+
+void RecordQueue::setBodyCap(qint64 bodyCap) {
+    std::lock_guard lock(m_mutex);
+    m_bodyCap = std::max<qint64>(0, bodyCap);
 }
 
 void RecordQueue::push(record::RecordEvent&& event) {
@@ -151,7 +157,7 @@ void RecordQueue::pushBodyLocked(record::BodyChunk&& chunk, ExchangeState* state
     qint64& queued = state->queuedBody[static_cast<std::size_t>(dir)];
     fate.chunked = fate.chunked || chunk.chunked;
     const qint64 size = chunk.data.size();
-    const qint64 room = std::max<qint64>(0, m_limits.bodyCap - queued - fate.droppedBytes);
+    const qint64 room = std::max<qint64>(0, m_bodyCap - queued - fate.droppedBytes);
     const qint64 take = std::min(size, room);
     if (take < size) {
         fate.overCap = true;

@@ -75,6 +75,9 @@ public:
     [[nodiscard]] qsizetype size() const;
     [[nodiscard]] bool isEmpty() const { return size() == 0; }
     [[nodiscard]] const QueueLimits& limits() const { return m_limits; }
+    // A new body cap from now on (Settings apply to the running session):
+    // bytes of a message beyond it are not queued, like beyond the first.
+    void setBodyCap(qint64 bodyCap);
 
     static constexpr qsizetype kWakeRecords = 512;
 
@@ -92,6 +95,7 @@ private:
 
     const QueueLimits m_limits;
     mutable std::mutex m_mutex;
+    qint64 m_bodyCap; // m_limits.bodyCap until setBodyCap()
     std::condition_variable m_wake;
     std::vector<QueuedRecord> m_records;
     std::vector<QueuedRecord> m_givenBack; // applied, for the producer to free

@@ -64,7 +64,8 @@ SessionWriter::SessionWriter(WriterOptions options, std::unique_ptr<SqliteConnec
     : m_options(std::move(options))
     , m_db(std::move(db))
     , m_applier(std::make_unique<RecordApplier>(*m_db))
-    , m_queue(m_options.queue) {}
+    , m_queue(m_options.queue)
+    , m_appliedSynchronous(m_options.durability == SessionFile::Durability::Full ? 2 : 1) {}
 
 SessionWriter::~SessionWriter() {
     stop();
@@ -123,7 +124,7 @@ RecorderStatus SessionWriter::status() const {
 void SessionWriter::run() {
     std::vector<QueuedRecord> batch;
     for (;;) {
-        applyTestSettings();
+        applySettings();
         const bool paused = m_state == RecorderStatus::State::Paused; // only this thread writes it
         // Idle (nothing for a while): sleep until the first record. Busy:
         // poll every `settle` without making the proxy wake us per record.
@@ -279,7 +280,7 @@ void SessionWriter::pause(const Status& failure) {
 }
 
 void SessionWriter::tryResume() {
-    applyTestSettings();
+    applySettings();
     // A real write of kResumeProbeBytes, committed, then removed: a few free
     // bytes must not end a pause only for the next body to fail again.
     Status done = m_db->exec("BEGIN IMMEDIATE");
@@ -362,7 +363,18 @@ void SessionWriter::finish() {
     m_db.reset();
 }
 
-void SessionWriter::applyTestSettings() {
+void SessionWriter::setDurability(SessionFile::Durability durability) {
+    m_wantedSynchronous = durability == SessionFile::Durability::Full ? 2 : 1;
+    m_queue.wake();
+}
+
+void SessionWriter::applySettings() {
+    if (const int synchronous = m_wantedSynchronous.exchange(0); synchronous > 0) {
+        // Allowed inside a transaction; it governs the commits that follow.
+        if (m_db->exec(synchronous == 2 ? "PRAGMA synchronous = FULL"
+                                        : "PRAGMA synchronous = NORMAL"))
+            m_appliedSynchronous = synchronous;
+    }
     const qint64 pages = m_maxPageCount.exchange(-1);
     if (pages < 0)
         return;

@@ -64,6 +64,13 @@ public:
     void record(record::RecordEvent event) override;
 
     [[nodiscard]] RecorderStatus status() const;
+    // Settings changed while recording: the body cap applies to the next
+    // bytes queued, durability to the next commit (the writer thread sets
+    // PRAGMA synchronous before it).
+    void setBodyCap(qint64 bodyCap) { m_queue.setBodyCap(bodyCap); }
+    void setDurability(SessionFile::Durability durability);
+    // PRAGMA synchronous as the writer last applied it (1 NORMAL, 2 FULL).
+    [[nodiscard]] int appliedSynchronous() const { return m_appliedSynchronous.load(); }
     // Asks a paused writer to try again now.
     void resume();
     [[nodiscard]] const QString& path() const { return m_options.path; }
@@ -87,7 +94,7 @@ private:
     void discard(const std::vector<QueuedRecord>& batch, std::size_t from);
     void finish();
     [[nodiscard]] Status saveCounters();
-    void applyTestSettings();
+    void applySettings();
     void notifyStatus();
     void releaseMemory(std::vector<QueuedRecord>& batch);
 
@@ -121,6 +128,8 @@ private:
     std::atomic<bool> m_started{false};
     std::atomic<qint64> m_applyDelayUs{0};
     std::atomic<qint64> m_maxPageCount{-1};
+    std::atomic<int> m_wantedSynchronous{0}; // 0 = no change asked
+    std::atomic<int> m_appliedSynchronous{0};
 };
 
 } // namespace spyglass::core::store

@@ -32,8 +32,9 @@ public:
     [[nodiscard]] virtual core::store::RecorderStatus status() const = 0;
     // Asks a writer paused by a storage error to try again now.
     virtual void retryAfterError() = 0;
-    // Body cap and durability for the sessions started from now on.
-    virtual void setNextSessionOptions(const RecordingSettings& settings) = 0;
+    // Body cap and durability for the session being recorded (from its next
+    // body bytes and commit) and for those started from now on.
+    virtual void applyRecordingSettings(const RecordingSettings& settings) = 0;
 
 Q_SIGNALS:
     // A new current session file (after startNewSession()).

@@ -145,6 +145,37 @@ private Q_SLOTS:
         QCOMPARE(db.integer("SELECT response_size FROM exchanges"), 40000);
     }
 
+    // Settings change while recording: the cap applies to the next bytes,
+    // durability to the next commit.
+    void bodyCapAndDurabilityChangeWhileRecording() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("s.spyglass");
+        auto writer = openWriter(path);
+        writer->start();
+        QCOMPARE(writer->appliedSynchronous(), 1);
+        SyntheticExchange before;
+        before.id = 1;
+        before.responseBody = pattern(5000, 6);
+        before.recordInto(*writer);
+        writer->setBodyCap(1000);
+        writer->setDurability(SessionFile::Durability::Full);
+        SyntheticExchange after;
+        after.id = 2;
+        after.responseBody = pattern(5000, 7);
+        after.recordInto(*writer);
+        QTRY_COMPARE(writer->appliedSynchronous(), 2);
+        writer->stop();
+        SessionInspector db(path);
+        QCOMPARE(db.bytes("SELECT stored || '/' || truncated FROM bodies WHERE exchange_id = 1 "
+                          "AND direction = 'response'"),
+                 QByteArray("5000/"));
+        QCOMPARE(db.bytes("SELECT size || '/' || stored || '/' || truncated FROM bodies WHERE "
+                          "exchange_id = 2 AND direction = 'response'"),
+                 QByteArray("5000/1000/cap"));
+        QCOMPARE(db.concat("SELECT data FROM body_parts WHERE exchange_id = 2"),
+                 after.responseBody.left(1000));
+    }
+
     void chunkedFramingIsNoted() {
         QTemporaryDir dir;
         const QString path = dir.filePath("s.spyglass");

@@ -355,6 +355,28 @@ private Q_SLOTS:
         QTRY_COMPARE(m_app->proxyService().counters().exchanges, qint64{2});
     }
 
+    // Settings ▸ Recording applies to the session being recorded.
+    void aNewBodyCapAppliesToTheCurrentSession() {
+        QString error;
+        QVERIFY2(startApp(&error), qPrintable(error));
+        ui::RecordingSettings settings;
+        settings.bodyCap = 5;
+        m_app->recording().applyRecordingSettings(settings);
+        const QString base = QStringLiteral("http://127.0.0.1:%1/").arg(m_origin.port());
+        QCOMPARE(curl({QStringLiteral("-x"), proxyUrl(), base + QStringLiteral("capped")}).out,
+                 QByteArray("hello from /capped\n"));
+        const QString session = tmp(QStringLiteral("first.spyglass"));
+        QTRY_COMPARE_WITH_TIMEOUT(rowsIn(session).size(), 1, 10000);
+        auto reader = core::store::SessionReader::open(session);
+        QVERIFY(reader);
+        auto body = reader.value()->body(rowsIn(session).constFirst().id,
+                                         core::record::Direction::Response, false);
+        QVERIFY(body);
+        QCOMPARE(body->data, QByteArray("hello"));
+        QCOMPARE(body->truncated, QByteArray("cap"));
+        QCOMPARE(body->size, 19);
+    }
+
     void clearStartsANewSessionAndOldOnesOpenReadOnly() {
         QString error;
         QVERIFY2(startApp(&error), qPrintable(error));
