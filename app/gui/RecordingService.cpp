@@ -72,7 +72,7 @@ void RecordingService::setSessionTemplate(const ui::RecordingSettings& settings)
 void RecordingService::applyRecordingSettings(const ui::RecordingSettings& settings) {
     setSessionTemplate(settings);
     // The session being recorded follows too: the cap from its next body
-    // bytes, durability from its next commit.
+    // bytes, durability from its next transaction.
     if (m_writer) {
         m_writer->setBodyCap(settings.bodyCap);
         m_writer->setDurability(m_template.durability);

@@ -221,6 +221,7 @@ void SessionWriter::commit() {
         return;
     }
     m_inTransaction = false;
+    applySettings();
     const std::vector<record::ExchangeId> completed = m_applier->takeCompleted();
     m_recorded += static_cast<qint64>(completed.size());
     if (m_commitListener && !completed.empty())
@@ -369,11 +370,14 @@ void SessionWriter::setDurability(SessionFile::Durability durability) {
 }
 
 void SessionWriter::applySettings() {
-    if (const int synchronous = m_wantedSynchronous.exchange(0); synchronous > 0) {
-        // Allowed inside a transaction; it governs the commits that follow.
-        if (m_db->exec(synchronous == 2 ? "PRAGMA synchronous = FULL"
-                                        : "PRAGMA synchronous = NORMAL"))
-            m_appliedSynchronous = synchronous;
+    // SQLite refuses to change the safety level inside a transaction: the
+    // change waits for the next commit (commit() calls this again).
+    if (!m_inTransaction) {
+        if (const int synchronous = m_wantedSynchronous.exchange(0); synchronous > 0) {
+            if (m_db->exec(synchronous == 2 ? "PRAGMA synchronous = FULL"
+                                            : "PRAGMA synchronous = NORMAL"))
+                m_appliedSynchronous = synchronous;
+        }
     }
     const qint64 pages = m_maxPageCount.exchange(-1);
     if (pages < 0)

@@ -65,8 +65,8 @@ public:
 
     [[nodiscard]] RecorderStatus status() const;
     // Settings changed while recording: the body cap applies to the next
-    // bytes queued, durability to the next commit (the writer thread sets
-    // PRAGMA synchronous before it).
+    // bytes queued, durability from the next transaction (SQLite sets
+    // PRAGMA synchronous only between transactions).
     void setBodyCap(qint64 bodyCap) { m_queue.setBodyCap(bodyCap); }
     void setDurability(SessionFile::Durability durability);
     // PRAGMA synchronous as the writer last applied it (1 NORMAL, 2 FULL).

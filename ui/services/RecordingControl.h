@@ -33,7 +33,7 @@ public:
     // Asks a writer paused by a storage error to try again now.
     virtual void retryAfterError() = 0;
     // Body cap and durability for the session being recorded (from its next
-    // body bytes and commit) and for those started from now on.
+    // body bytes and transaction) and for those started from now on.
     virtual void applyRecordingSettings(const RecordingSettings& settings) = 0;
 
 Q_SIGNALS:

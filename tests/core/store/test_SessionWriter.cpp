@@ -146,17 +146,20 @@ private Q_SLOTS:
     }
 
     // Settings change while recording: the cap applies to the next bytes,
-    // durability to the next commit.
+    // durability from the next transaction (SQLite refuses it inside one).
     void bodyCapAndDurabilityChangeWhileRecording() {
         QTemporaryDir dir;
         const QString path = dir.filePath("s.spyglass");
         auto writer = openWriter(path);
         writer->start();
         QCOMPARE(writer->appliedSynchronous(), 1);
+        // A slow writer: the change below arrives inside a transaction.
+        writer->setApplyDelayForTesting(std::chrono::milliseconds(5));
         SyntheticExchange before;
         before.id = 1;
         before.responseBody = pattern(5000, 6);
         before.recordInto(*writer);
+        QTest::qSleep(15); // let the slow writer be inside its transaction
         writer->setBodyCap(1000);
         writer->setDurability(SessionFile::Durability::Full);
         SyntheticExchange after;
