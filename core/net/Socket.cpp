@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <utility>
@@ -18,23 +17,6 @@ QString errnoText(int err) {
 // Reads per readiness notification before returning to the event loop, so one
 // busy connection cannot starve the others.
 constexpr int kReadsPerWakeup = 4;
-
-// 127.0.0.0/8, ::1 or an IPv4-mapped 127.x address.
-bool peerIsLoopback(int fd) {
-    sockaddr_storage peer{};
-    socklen_t length = sizeof peer;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0)
-        return false;
-    if (peer.ss_family == AF_INET) {
-        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&peer);
-        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-    }
-    if (peer.ss_family == AF_INET6) {
-        const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr;
-        return IN6_IS_ADDR_LOOPBACK(&a) || (IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127);
-    }
-    return false;
-}
 
 } // namespace
 
@@ -317,12 +299,6 @@ bool Socket::relayInKernel(Socket& a, Socket& b, qsizetype pipeBytes) {
     std::shared_ptr<KernelPipe> bToA = KernelPipe::create(pipeBytes);
     if (!aToB || !bToA)
         return false;
-    for (const Socket* s : {&a, &b}) {
-        if (peerIsLoopback(s->m_fd)) {
-            const int bytes = kLoopbackRelaySendBuffer;
-            ::setsockopt(s->m_fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
-        }
-    }
     link(a, b, std::move(aToB));
     link(b, a, std::move(bToA));
     a.updateNotifiers();

@@ -53,8 +53,6 @@ public:
     // back to copying by themselves, in order.
     // `pipeBytes`: the most each direction holds in its pipe (the kernel
     // relay's buffer, counted in pendingBytes() of the writing socket).
-    // A socket whose peer is on loopback gets a fixed send buffer
-    // (kLoopbackRelaySendBuffer) instead of the kernel's autotuned one.
     static bool relayInKernel(Socket& a, Socket& b, qsizetype pipeBytes = KernelPipe::kCapacity);
     [[nodiscard]] bool isRelayingInKernel() const { return m_relayOut != nullptr; }
 
@@ -66,15 +64,6 @@ public:
     [[nodiscard]] bool isClosing() const { return m_closing; }
 
     static constexpr qsizetype kReadChunk = 64 * 1024;
-    // SO_SNDBUF of a kernel-relayed socket whose peer is on this machine (the
-    // kernel doubles it: 256 KiB). Autotuning would let up to 4 MiB of
-    // spliced pages queue towards a loopback reader, which then copies them
-    // out of cache-cold memory: a 256 MiB download through the tunnel cost
-    // the client 0.9 ms/MiB of system time instead of 0.4, and ran at
-    // 0.6-0.75x direct instead of 0.83-1.1x (docs/performance.md, finding
-    // 3). A loopback peer needs no more: its round trip is microseconds.
-    // Remote peers keep autotuning (a fixed buffer would cap a long path).
-    static constexpr int kLoopbackRelaySendBuffer = 128 * 1024;
     static constexpr int kLingerMs = 2000;
 
 private:

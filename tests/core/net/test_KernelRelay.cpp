@@ -127,47 +127,6 @@ private Q_SLOTS:
 #endif
     }
 
-    // Relayed sockets with a loopback peer keep a fixed send buffer (the
-    // kernel doubles the value set) through a bulk transfer, instead of
-    // autotuning towards tcp_wmem's 4 MiB (docs/performance.md, finding 3).
-    void loopbackPeersKeepAFixedSendBuffer() {
-#ifndef __linux__
-        QSKIP("splice(2) and SO_SNDBUF doubling are Linux behaviour");
-#else
-        Relay relay;
-        QVERIFY(Socket::relayInKernel(*relay.clientSide, *relay.serverSide));
-        const auto sendBuffer = [](int fd) {
-            int bytes = 0;
-            socklen_t length = sizeof bytes;
-            ::getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, &length);
-            return bytes;
-        };
-        const int fixed = 2 * Socket::kLoopbackRelaySendBuffer;
-        QCOMPARE(sendBuffer(relay.client.inner), fixed);
-        QCOMPARE(sendBuffer(relay.server.inner), fixed);
-        const QByteArray down = pattern(8 * 1024 * 1024, 5);
-        QByteArray gotAtClient;
-        std::atomic<bool> finished{false};
-        std::thread serverPeer([&] {
-            sendAll(relay.server.outer, down);
-            ::shutdown(relay.server.outer, SHUT_WR);
-        });
-        std::thread clientPeer([&] {
-            ::shutdown(relay.client.outer, SHUT_WR);
-            gotAtClient = readToEof(relay.client.outer, down.size() + 1);
-            finished = true;
-        });
-        const bool done = spinUntil([&] { return finished.load(); });
-        serverPeer.join();
-        clientPeer.join();
-        QVERIFY(done);
-        QVERIFY(relay.errors.isEmpty());
-        QVERIFY(gotAtClient == down);
-        QCOMPARE(relay.relayedDown, qint64(down.size()));
-        QCOMPARE(sendBuffer(relay.client.inner), fixed);
-#endif
-    }
-
     // RFC 9110 §9.3.6: after the client's EOF the server's answer still
     // flows back; the server sees the EOF only after all client bytes.
     void halfCloseKeepsTheOtherDirectionOpen() {
