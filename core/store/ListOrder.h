@@ -26,6 +26,47 @@ enum class ListColumn {
     ErrorText,
 };
 
+// The list table's column behind each ListColumn, and whether it holds
+// TEXT (SQLite orders it by bytes) or INTEGER. One table for the SQL sort
+// (SessionReaderOrdered.cpp) and the live placement that must agree with
+// it (SessionReaderLive.cpp). Names come only from here, never from input.
+struct ListColumnSql {
+    const char* name;
+    bool text;
+};
+
+inline ListColumnSql listColumnSql(ListColumn column) {
+    switch (column) {
+    case ListColumn::Id:
+        return {"id", false};
+    case ListColumn::Start:
+        return {"start_us", false};
+    case ListColumn::Duration:
+        return {"duration_us", false};
+    case ListColumn::Mode:
+        return {"mode", true};
+    case ListColumn::Method:
+        return {"method", true};
+    case ListColumn::Host:
+        return {"host", true};
+    case ListColumn::Path:
+        return {"path", true};
+    case ListColumn::StatusCode:
+        return {"status", false};
+    case ListColumn::ContentType:
+        return {"content_type", true};
+    case ListColumn::RequestSize:
+        return {"request_size", false};
+    case ListColumn::ResponseSize:
+        return {"response_size", false};
+    case ListColumn::TlsVersion:
+        return {"tls_version", true};
+    case ListColumn::ErrorText:
+        return {"error", true};
+    }
+    return {"id", false};
+}
+
 // Which ids SessionReader::orderedIds returns, and in what order.
 struct IdQuery {
     const FilterSql* filter = nullptr; // null = all

@@ -63,46 +63,6 @@ private:
     bool m_ok;
 };
 
-// The sort expression of each list column. It must stay the same as
-// orderedIds' (SessionReaderOrdered.cpp): tst_SessionReaderLive checks
-// placements against a fresh orderedIds for every column.
-struct SortColumn {
-    const char* expression;
-    bool text; // TEXT (compared as bytes, SQLite's BINARY collation) or INTEGER
-};
-
-SortColumn sortColumn(ListColumn column) {
-    switch (column) {
-    case ListColumn::Id:
-        return {"id", false};
-    case ListColumn::Start:
-        return {"start_us", false};
-    case ListColumn::Duration:
-        return {"duration_us", false};
-    case ListColumn::Mode:
-        return {"mode", true};
-    case ListColumn::Method:
-        return {"method", true};
-    case ListColumn::Host:
-        return {"host", true};
-    case ListColumn::Path:
-        return {"path", true};
-    case ListColumn::StatusCode:
-        return {"status", false};
-    case ListColumn::ContentType:
-        return {"content_type", true};
-    case ListColumn::RequestSize:
-        return {"request_size", false};
-    case ListColumn::ResponseSize:
-        return {"response_size", false};
-    case ListColumn::TlsVersion:
-        return {"tls_version", true};
-    case ListColumn::ErrorText:
-        return {"error", true};
-    }
-    return {"id", false};
-}
-
 // A row's sort key as SQLite orders it: NULL (only duration, in flight)
 // before every value; integers by value; text by bytes.
 struct SortKey {
@@ -213,11 +173,11 @@ Result<LiveIds> SessionReader::liveIds(const IdQuery& query, const QList<qint64>
 Result<QList<Placement>> SessionReader::placeInOrder(ListColumn column, bool descending,
                                                      const QList<qint64>& shown,
                                                      const QList<qint64>& ids) {
-    const SortColumn sort = sortColumn(column);
+    const ListColumnSql sort = listColumnSql(column);
     std::optional<SqliteStatement> statement;
     if (column != ListColumn::Id) {
         auto prepared =
-            m_db->cached(QByteArray("SELECT ") + sort.expression + " FROM exchanges WHERE id = ?");
+            m_db->cached(QByteArray("SELECT ") + sort.name + " FROM exchanges WHERE id = ?");
         if (!prepared)
             return prepared.error();
         statement.emplace(std::move(prepared).value());

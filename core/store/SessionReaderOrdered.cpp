@@ -6,40 +6,6 @@ namespace spyglass::core::store {
 
 namespace {
 
-// Expressions only from this table, never from input: the sort column is
-// an enum, so nothing the user types reaches the SQL text.
-const char* orderExpression(ListColumn column) {
-    switch (column) {
-    case ListColumn::Id:
-        return "e.id";
-    case ListColumn::Start:
-        return "e.start_us";
-    case ListColumn::Duration:
-        return "e.duration_us";
-    case ListColumn::Mode:
-        return "e.mode";
-    case ListColumn::Method:
-        return "e.method";
-    case ListColumn::Host:
-        return "e.host";
-    case ListColumn::Path:
-        return "e.path";
-    case ListColumn::StatusCode:
-        return "e.status";
-    case ListColumn::ContentType:
-        return "e.content_type";
-    case ListColumn::RequestSize:
-        return "e.request_size";
-    case ListColumn::ResponseSize:
-        return "e.response_size";
-    case ListColumn::TlsVersion:
-        return "e.tls_version";
-    case ListColumn::ErrorText:
-        return "e.error";
-    }
-    return "e.id";
-}
-
 QByteArray orderedIdsSql(const IdQuery& query) {
     QByteArray sql = "SELECT e.id FROM exchanges e WHERE e.id > ? AND e.id <= ?";
     if (query.filter && query.filter->where != "1")
@@ -52,7 +18,7 @@ QByteArray orderedIdsSql(const IdQuery& query) {
     // repeated sort gives the same vector. (host, id) and (status, id) walk
     // their indexes, which hold the rowid.
     if (query.column != ListColumn::Id)
-        sql += QByteArray(orderExpression(query.column)) + direction + ", ";
+        sql += "e." + QByteArray(listColumnSql(query.column).name) + direction + ", ";
     sql += "e.id" + direction;
     return sql;
 }
