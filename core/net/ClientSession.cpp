@@ -101,19 +101,34 @@ void ClientSession::pump() {
         m_layer->handle(event, commands);
         for (Command& command : commands)
             execute(command);
+        flushWritten();
     }
     m_pumping = false;
     if (!m_finished)
         updateReading();
 }
 
+void ClientSession::flushWritten() {
+    // By index: a flush that fails posts an event, which only queues.
+    for (std::size_t i = 0; i < m_written.size(); ++i) {
+        if (auto it = m_sockets.find(m_written[i]); it != m_sockets.end()) {
+            it->second->flushQueued();
+            m_host.notePendingBytes(it->second->pendingBytes());
+        }
+    }
+    m_written.clear();
+}
+
 void ClientSession::execute(Command& command) {
     std::visit(
         Overloaded{
             [&](command::SendData& c) {
+                // Sent when the event's commands are done (flushWritten):
+                // what one event produces for a socket leaves in one send.
                 if (auto it = m_sockets.find(c.conn); it != m_sockets.end()) {
-                    it->second->write(std::move(c.data));
-                    m_host.notePendingBytes(it->second->pendingBytes());
+                    it->second->writeLater(std::move(c.data));
+                    if (std::find(m_written.begin(), m_written.end(), c.conn) == m_written.end())
+                        m_written.push_back(c.conn);
                 }
             },
             [&](command::OpenConnection& c) {

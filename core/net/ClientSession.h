@@ -11,6 +11,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace spyglass::core::net {
 
@@ -52,6 +53,7 @@ private:
     void post(proxy::EventKind kind);
     void pump();
     void execute(proxy::Command& command);
+    void flushWritten();
     void addSocket(proxy::ConnId conn, int fd);
     void onSocketClosed(proxy::ConnId conn);
     void updateReading();
@@ -63,6 +65,8 @@ private:
     QString m_clientAddress;
     std::unique_ptr<proxy::Layer> m_layer;
     std::map<proxy::ConnId, std::unique_ptr<Socket>> m_sockets;
+    // Sockets given data by the event being handled, flushed after it.
+    std::vector<proxy::ConnId> m_written;
     std::map<proxy::ConnId, std::unique_ptr<Connector>> m_connectors;
     std::map<proxy::ConnId, bool> m_layerWantsReading;
     std::map<int, std::unique_ptr<QTimer>> m_timers;

@@ -1,8 +1,10 @@
 #include "Socket.h"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <utility>
 
@@ -17,6 +19,8 @@ QString errnoText(int err) {
 // Reads per readiness notification before returning to the event loop, so one
 // busy connection cannot starve the others.
 constexpr int kReadsPerWakeup = 4;
+// Queued buffers gathered into one send (a head, a body, a TLS record or two).
+constexpr std::size_t kMaxBuffersPerSend = 16;
 
 } // namespace
 
@@ -51,6 +55,11 @@ Socket::~Socket() {
 }
 
 void Socket::write(QByteArray data) {
+    writeLater(std::move(data));
+    flushQueued();
+}
+
+void Socket::writeLater(QByteArray data) {
     if (m_fd < 0 || m_writeShut || m_shutdownRequested || data.isEmpty())
         return;
     // Bytes for us arrive through user space again (the producer fell back
@@ -59,15 +68,30 @@ void Socket::write(QByteArray data) {
         stopRelayIn();
     m_pending += data.size();
     m_queue.push_back(std::move(data));
-    flush();
+}
+
+void Socket::flushQueued() {
+    if (m_fd >= 0 && !m_queue.empty())
+        flush();
 }
 
 void Socket::flush() {
     while (!m_queue.empty() && m_fd >= 0) {
-        const QByteArray& front = m_queue.front();
-        const qsizetype left = front.size() - m_frontOffset;
-        const ssize_t n = ::send(m_fd, front.constData() + m_frontOffset, static_cast<size_t>(left),
-                                 MSG_NOSIGNAL);
+        // Everything queued (up to kMaxBuffersPerSend buffers) in one sendmsg.
+        std::array<iovec, kMaxBuffersPerSend> buffers{};
+        std::size_t count = 0;
+        qsizetype offered = 0;
+        for (auto it = m_queue.cbegin(); it != m_queue.cend() && count < buffers.size();
+             ++it, ++count) {
+            const qsizetype skip = count == 0 ? m_frontOffset : 0;
+            buffers[count].iov_base = const_cast<char*>(it->constData() + skip);
+            buffers[count].iov_len = static_cast<std::size_t>(it->size() - skip);
+            offered += it->size() - skip;
+        }
+        msghdr message{};
+        message.msg_iov = buffers.data();
+        message.msg_iovlen = count;
+        const ssize_t n = ::sendmsg(m_fd, &message, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -77,12 +101,20 @@ void Socket::flush() {
             return;
         }
         m_pending -= n;
-        if (n == left) {
+        for (qsizetype sent = n; sent > 0;) {
+            const qsizetype left = m_queue.front().size() - m_frontOffset;
+            if (sent < left) {
+                m_frontOffset += sent;
+                break;
+            }
+            sent -= left;
             m_queue.pop_front();
             m_frontOffset = 0;
-        } else {
-            m_frontOffset += n;
         }
+        // A short send means the socket buffer is full: wait to be writable
+        // instead of paying for the EAGAIN a retry would get.
+        if (n < offered)
+            break;
     }
     if (m_fd < 0)
         return;

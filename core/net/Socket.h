@@ -34,6 +34,12 @@ public:
     Socket& operator=(const Socket&) = delete;
 
     void write(QByteArray data);
+    // Queues `data` without writing it yet: the caller has more to queue for
+    // this socket now and calls flushQueued() after the last piece, so that
+    // a response head and its body leave in one send (one wake-up of the
+    // peer instead of two).
+    void writeLater(QByteArray data);
+    void flushQueued();
     // Half-close once everything queued has been written.
     void shutdownWriteAfterFlush();
     // Flush, half-close, then read and discard until the peer closes (or a
