@@ -119,6 +119,10 @@ int runProxyCommand(const QStringList& arguments) {
                      "can use this proxy (public addresses are refused).\n",
                      qPrintable(server.listenAddress()));
     }
+    // Before saying we listen: a script that stops us as soon as we are up
+    // (SIGTERM) must get a clean stop, not the default action (seen under
+    // load: exit -15 and a session never finished).
+    SignalWatcher signalWatcher([&](int) { QCoreApplication::quit(); });
     std::printf("Spyglass %s listening on %s\n", SPYGLASS_VERSION,
                 qPrintable(server.listenAddress()));
     std::fflush(stdout);
@@ -127,7 +131,6 @@ int runProxyCommand(const QStringList& arguments) {
 
     ConsoleCommands console(server, recorder.get());
     releaseStartupMemory();
-    SignalWatcher signalWatcher([&](int) { QCoreApplication::quit(); });
     const int code = QCoreApplication::exec();
     server.stop();
     if (recorder) {
