@@ -83,6 +83,10 @@ int SessionRecording::create(const QCommandLineParser& parser,
     std::optional<core::store::WriterOptions> options;
     if (const int code = writerOptions(parser, &options, error); code != 0 || !options)
         return code;
+    // The headless proxy opens SQLite with the first exchange: an idle
+    // `spyglass-cli run` stays small (issue 7). The path is still checked
+    // here, before traffic flows.
+    options->openOnFirstRecord = true;
     auto opened = SessionWriter::open(*options);
     if (!opened) {
         *error = opened.errorMessage();

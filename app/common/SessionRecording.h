@@ -21,8 +21,9 @@ public:
                              std::optional<core::store::WriterOptions>* options, QString* error);
     // A path for a new session file in the default directory.
     static std::optional<QString> newSessionPath(QString* error);
-    // Opens (creating) the session file; `writer` stays null with
-    // --no-record. Returns 0, or the exit code after setting `error`
+    // `spyglass-cli run`'s writer: creates and checks the session file now
+    // and opens it with the first record (WriterOptions::openOnFirstRecord);
+    // `writer` stays null with --no-record. Returns 0, or the exit code after setting `error`
     // (2 for a bad option value, 1 when the file cannot be opened).
     static int create(const QCommandLineParser& parser,
                       std::unique_ptr<core::store::SessionWriter>* writer, QString* error);

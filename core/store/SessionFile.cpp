@@ -1,5 +1,6 @@
 #include "SessionFile.h"
 
+#include "SessionHeader.h"
 #include "SessionSchema.h"
 #include "certs/SecureFile.h"
 
@@ -23,9 +24,22 @@ QString systemError(const QString& what, const QString& path) {
         .arg(what, path, QString::fromLocal8Bit(std::strerror(errno)));
 }
 
+// Whether SQLite keeps changes to `path` beside it that are not in the file
+// yet (a WAL a crash left, or a hot rollback journal).
+bool hasPendingJournal(const QString& path) {
+    for (const char* suffix : {"-wal", "-journal"}) {
+        struct stat info {};
+        const QByteArray name = QFile::encodeName(path) + suffix;
+        if (::stat(name.constData(), &info) == 0 && info.st_size > 0)
+            return true;
+    }
+    return false;
+}
+
 // SQLite creates a missing database file with 0644 (less the umask) and its
 // -wal and -shm files with the database file's mode, so creating the file
-// ourselves with 0600 first makes all three private.
+// ourselves with 0600 first makes all three private. The header is read
+// from the same descriptor that was checked to be a regular file.
 Status ensurePrivateFile(const QString& path) {
     const QByteArray name = QFile::encodeName(path);
     const int fd =
@@ -40,6 +54,14 @@ Status ensurePrivateFile(const QString& path) {
         result = Error{QStringLiteral("%1 is not a regular file").arg(path)};
     } else if ((info.st_mode & 077) != 0 && ::fchmod(fd, SessionFile::kFileMode) != 0) {
         result = Error{systemError(QStringLiteral("cannot make private (chmod 600)"), path)};
+    } else {
+        char header[SessionHeader::kPeekBytes];
+        const ssize_t got = ::pread(fd, header, sizeof header, 0);
+        if (got < 0)
+            result = Error{systemError(QStringLiteral("cannot read"), path)};
+        else
+            result =
+                SessionHeader::check(QByteArrayView(header, got), path, !hasPendingJournal(path));
     }
     ::close(fd);
     return result;
@@ -87,9 +109,13 @@ Result<std::unique_ptr<SqliteConnection>> openReadOnly(const QString& path) {
 
 } // namespace
 
+Status SessionFile::prepareForWriting(const QString& path) {
+    return ensurePrivateFile(path);
+}
+
 Result<std::unique_ptr<SqliteConnection>> SessionFile::openForWriting(const QString& path,
                                                                       Durability durability) {
-    if (Status made = ensurePrivateFile(path); !made)
+    if (Status made = prepareForWriting(path); !made)
         return made.error();
     auto connection = SqliteConnection::open(path, SqliteConnection::Access::ReadWrite);
     if (!connection)
@@ -117,6 +143,10 @@ Result<std::unique_ptr<SqliteConnection>> SessionFile::openForReading(const QStr
         return Error{QStringLiteral("no such session file: %1").arg(path)};
     if (!info.isFile())
         return Error{QStringLiteral("%1 is not a file").arg(path)};
+    // A lazily opened writer (`spyglass-cli run`) leaves the file empty
+    // until the first exchange; SQLite would call that "not a database".
+    if (info.size() == 0 && !hasPendingJournal(path))
+        return Error{QStringLiteral("%1 is empty: nothing has been recorded yet").arg(path)};
     auto connection = openReadOnly(path);
     if (!connection)
         return connection.error();

@@ -25,12 +25,18 @@ public:
     static constexpr int kDirectoryMode = 0700;
     static constexpr const char* kSuffix = ".spyglass";
 
-    // Creates the file (0600) or opens an existing session, tightening its
-    // mode to 0600, and migrates it. For the writer thread.
+    // Creates the file (0600) if missing, tightens an existing one's mode to
+    // 0600, and checks without SQLite that it can be a session (a regular
+    // file; empty, or an SQLite file that is not another program's or of a
+    // newer format: SessionHeader). Cheap: no SQLite page is touched.
+    [[nodiscard]] static Status prepareForWriting(const QString& path);
+    // prepareForWriting(), then opens the session and migrates it. For the
+    // writer thread.
     static Result<std::unique_ptr<SqliteConnection>> openForWriting(const QString& path,
                                                                     Durability durability);
     // A read-only connection (queries, export). A session of an older format
-    // is upgraded first when the file is writable.
+    // is upgraded first when the file is writable. An empty file (a lazy
+    // writer that has recorded nothing yet) is refused with a clear message.
     static Result<std::unique_ptr<SqliteConnection>> openForReading(const QString& path);
 
     // <app data>/sessions, e.g. ~/.local/share/Spyglass/sessions. Needs the

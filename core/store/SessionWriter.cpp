@@ -48,6 +48,20 @@ qint64 nowUs() {
 } // namespace
 
 Result<std::unique_ptr<SessionWriter>> SessionWriter::open(WriterOptions options) {
+    if (options.openOnFirstRecord) {
+        if (Status usable = SessionFile::prepareForWriting(options.path); !usable)
+            return usable.error();
+        return std::unique_ptr<SessionWriter>(new SessionWriter(std::move(options), nullptr));
+    }
+    auto db = openConnection(options);
+    if (!db)
+        return db.error();
+    return std::unique_ptr<SessionWriter>(
+        new SessionWriter(std::move(options), std::move(db).value()));
+}
+
+Result<std::unique_ptr<SqliteConnection>>
+SessionWriter::openConnection(const WriterOptions& options) {
     auto db = SessionFile::openForWriting(options.path, options.durability);
     if (!db)
         return db.error();
@@ -56,14 +70,22 @@ Result<std::unique_ptr<SessionWriter>> SessionWriter::open(WriterOptions options
             db.value()->exec("UPDATE exchanges SET state = 'incomplete' WHERE state = 'open'");
         !swept)
         return Error{QStringLiteral("cannot write %1: %2").arg(options.path, swept.errorMessage())};
-    return std::unique_ptr<SessionWriter>(
-        new SessionWriter(std::move(options), std::move(db).value()));
+    return std::move(db).value();
+}
+
+Status SessionWriter::openSession() {
+    auto db = openConnection(m_options);
+    if (!db)
+        return db.error();
+    m_db = std::move(db).value();
+    m_applier = std::make_unique<RecordApplier>(*m_db);
+    return {};
 }
 
 SessionWriter::SessionWriter(WriterOptions options, std::unique_ptr<SqliteConnection> db)
     : m_options(std::move(options))
     , m_db(std::move(db))
-    , m_applier(std::make_unique<RecordApplier>(*m_db))
+    , m_applier(m_db ? std::make_unique<RecordApplier>(*m_db) : nullptr)
     , m_queue(m_options.queue)
     , m_appliedSynchronous(m_options.durability == SessionFile::Durability::Full ? 2 : 1) {}
 
@@ -87,7 +109,7 @@ void SessionWriter::stop() {
     m_queue.close();
     if (m_thread.joinable())
         m_thread.join();
-    else if (m_db && !m_started.load())
+    else if (!m_started.load())
         finish(); // never started: still close the file cleanly
     std::lock_guard lock(m_statusMutex);
     m_state = RecorderStatus::State::Stopped;
@@ -157,6 +179,18 @@ void SessionWriter::run() {
         if (batch.empty() && m_inTransaction) {
             commit();
             releaseMemory(batch);
+        }
+        // A lazy writer's first records: open the file now. If that fails,
+        // recording pauses like on any storage error; the retry opens again.
+        if (!batch.empty() && !m_db) {
+            if (Status opened = openSession(); !opened) {
+                pause(opened);
+                discard(batch, 0);
+                m_queue.giveBack(batch);
+                if (!more)
+                    break;
+                continue;
+            }
         }
         for (std::size_t i = 0; i < batch.size(); ++i) {
             Status done = m_inTransaction || beginTransaction() ? m_applier->apply(batch[i])
@@ -258,29 +292,44 @@ Status SessionWriter::saveCounters() {
 }
 
 void SessionWriter::pause(const Status& failure) {
-    const int code = m_db->lastErrorCode();
-    if (m_inTransaction || sqlite3_get_autocommit(m_db->handle()) == 0)
-        (void)m_db->exec("ROLLBACK");
+    // Before the ROLLBACK, which may fail and note its own code.
+    const int code = m_db ? m_db->lastErrorCode() : 0;
+    // No connection: a lazy open failed, and nothing was applied yet.
+    if (m_db) {
+        if (m_inTransaction || sqlite3_get_autocommit(m_db->handle()) == 0)
+            (void)m_db->exec("ROLLBACK");
+        // Exchanges in flight will never be whole, and those that ended in
+        // the rolled-back transaction are gone.
+        m_lostWhilePaused +=
+            static_cast<qint64>(m_applier->inFlight() + m_applier->takeCompleted().size());
+        m_applier->forgetAll();
+    }
     m_inTransaction = false;
-    // Exchanges in flight will never be whole, and those that ended in the
-    // rolled-back transaction are gone.
-    m_lostWhilePaused +=
-        static_cast<qint64>(m_applier->inFlight() + m_applier->takeCompleted().size());
-    m_applier->forgetAll();
     m_pausedAt = Clock::now();
     ++m_pauses;
     {
         std::lock_guard lock(m_statusMutex);
         m_state = RecorderStatus::State::Paused;
-        m_message = QStringLiteral("%1 writing %2 (%3); traffic is still relayed but not "
-                                   "recorded. Free space, then resume (retried every %4 s)")
-                        .arg(describeFailure(code), m_options.path, failure.errorMessage())
-                        .arg(m_options.retryInterval.count() / 1000.0);
+        const double retrySeconds = m_options.retryInterval.count() / 1000.0;
+        if (m_db)
+            m_message = QStringLiteral("%1 writing %2 (%3); traffic is still relayed but not "
+                                       "recorded. Free space, then resume (retried every %4 s)")
+                            .arg(describeFailure(code), m_options.path, failure.errorMessage())
+                            .arg(retrySeconds);
+        else
+            m_message = QStringLiteral("%1; traffic is still relayed but not recorded. Fix the "
+                                       "session file, then resume (retried every %2 s)")
+                            .arg(failure.errorMessage())
+                            .arg(retrySeconds);
     }
     notifyStatus();
 }
 
 void SessionWriter::tryResume() {
+    if (!m_db && !openSession()) {
+        m_pausedAt = Clock::now();
+        return;
+    }
     applySettings();
     // A real write of kResumeProbeBytes, committed, then removed: a few free
     // bytes must not end a pause only for the next body to fail again.
@@ -337,6 +386,15 @@ void SessionWriter::discard(const std::vector<QueuedRecord>& batch, std::size_t 
 }
 
 void SessionWriter::finish() {
+    if (m_finished)
+        return;
+    m_finished = true;
+    // A lazy writer that never took a record still leaves a valid, empty
+    // session behind (what `spyglass-cli list` expects of a finished run).
+    if (!m_db && m_state != RecorderStatus::State::Paused) {
+        if (Status opened = openSession(); !opened)
+            pause(opened);
+    }
     if (!m_db)
         return;
     if (m_state != RecorderStatus::State::Paused) {
@@ -370,6 +428,8 @@ void SessionWriter::setDurability(SessionFile::Durability durability) {
 }
 
 void SessionWriter::applySettings() {
+    if (!m_db)
+        return; // not opened yet (lazy): the settings wait for the connection
     // SQLite refuses to change the safety level inside a transaction: the
     // change waits for the next commit (commit() calls this again).
     if (!m_inTransaction) {

@@ -27,6 +27,14 @@ struct WriterOptions {
     std::chrono::milliseconds settle{5};
     // While paused by a storage error, try to resume this often.
     std::chrono::milliseconds retryInterval{5000};
+    // Open the SQLite connection on the writer thread when the first record
+    // arrives instead of in open(). An idle proxy then never touches
+    // SQLite's code, page cache or schema (1.4 MiB of idle RSS; issue 7).
+    // open() still creates the file and checks it without SQLite
+    // (SessionFile::prepareForWriting), so a bad path is reported before
+    // traffic flows; a failure at the real open pauses recording. For
+    // `spyglass-cli run`; the GUI opens eagerly (it reads the file at once).
+    bool openOnFirstRecord = false;
 };
 
 // The recorder behind record::Recorder: one writer thread owns the only
@@ -46,7 +54,8 @@ public:
     using StatusListener = std::function<void(const RecorderStatus& status)>;
 
     // Opens (creating or migrating) the file on the calling thread, so a bad
-    // path is reported before any traffic flows.
+    // path is reported before any traffic flows; with openOnFirstRecord only
+    // creates and checks it there, and the writer thread opens it later.
     static Result<std::unique_ptr<SessionWriter>> open(WriterOptions options);
     ~SessionWriter() override;
     SessionWriter(const SessionWriter&) = delete;
@@ -58,7 +67,8 @@ public:
 
     void start();
     // Applies what is queued, marks exchanges still in flight incomplete,
-    // commits and closes the file. Idempotent.
+    // commits and closes the file (a lazy writer that took no record opens
+    // it first, so an empty session is left behind). Idempotent.
     void stop();
 
     void record(record::RecordEvent event) override;
@@ -86,6 +96,10 @@ public:
 private:
     SessionWriter(WriterOptions options, std::unique_ptr<SqliteConnection> db);
 
+    [[nodiscard]] static Result<std::unique_ptr<SqliteConnection>>
+    openConnection(const WriterOptions& options);
+    // The lazy open (openOnFirstRecord), on the writer thread.
+    [[nodiscard]] Status openSession();
     void run();
     [[nodiscard]] bool beginTransaction();
     void commit();
@@ -116,6 +130,7 @@ private:
     Clock::time_point m_lastTrim;
     QueueCounters m_savedCounters;
     qint64 m_savedLost = -1;
+    bool m_finished = false;
 
     // Shared with status().
     mutable std::mutex m_statusMutex;
