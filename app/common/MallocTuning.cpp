@@ -21,6 +21,15 @@ void tuneMalloc() {
     // recorder's CPU per tunnel from ~0.35 to ~0.13 ms; 4 MiB bounds the free
     // memory a heap keeps. Idle RSS is unchanged (nothing is freed at idle).
     mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
+    // Ending the dynamic adjustment also froze the mmap threshold at its
+    // 128 KiB start: every larger buffer (an intercepted download's
+    // plaintext, gathered 16 KiB at a time from OpenSSL, grows past it) was
+    // a fresh mmap, page-faulted in and munmapped with a TLB shoot-down.
+    // Intercepted 256 MiB downloads fell into that about one run in two:
+    // 135-141 MiB/s at 7.0-7.4 ms of proxy CPU per MiB instead of 430-500
+    // at 1.6-1.8 (docs/performance.md, "Third round"). Buffers up to 4 MiB
+    // now come from the heap and are reused; peak RSS was unchanged (20 MiB).
+    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
 #endif
 }
 
