@@ -3,6 +3,7 @@
 // before the relay keep their place, half-close order, a slow reader keeps
 // the relay's buffer bounded, and the fall-back to copying keeps the order.
 #include "LoopbackPair.h"
+#include "SpinUntil.h"
 #include "core/net/Socket.h"
 
 #include <QTest>
@@ -62,13 +63,6 @@ bool relayedInKernelWhereAvailable(bool started) {
 #else
     return !started;
 #endif
-}
-
-// Runs the event loop until `done` (bounded: about 30 s at most).
-template <typename Done> bool spinUntil(Done done) {
-    for (int i = 0; i < 3000 && !done(); ++i)
-        QTest::qWait(10);
-    return done();
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // gathered send and in order, and a queue longer than one send's buffers
 // and larger than the socket buffer (short sends) still arrives byte-exact.
 #include "LoopbackPair.h"
+#include "SpinUntil.h"
 #include "core/net/Socket.h"
 
 #include <QTest>
@@ -19,13 +20,6 @@ std::unique_ptr<Socket> makeSocket(int fd, QStringList& errors) {
     cb.data = [](QByteArray) {};
     cb.error = [&errors](QString message) { errors << message; };
     return std::make_unique<Socket>(fd, 4 << 20, 1 << 20, std::move(cb));
-}
-
-// Runs the event loop until `done` (bounded: about 30 s at most).
-template <typename Done> bool spinUntil(Done done) {
-    for (int i = 0; i < 3000 && !done(); ++i)
-        QTest::qWait(10);
-    return done();
 }
 
 } // namespace
