@@ -1,6 +1,7 @@
 #include "certs/LeafMinter.h"
 
 #include "certs/CertificateBuilder.h"
+#include "certs/CertificatePublicKey.h"
 #include "certs/KeyFactory.h"
 #include "certs/OpenSslError.h"
 #include "certs/X509Codec.h"
@@ -25,6 +26,8 @@ struct LeafMinter::Constants {
     X509ExtensionPtr extKeyUsage;
     X509ExtensionPtr subjectKeyId;
     X509ExtensionPtr authorityKeyId;
+    // What X509_set_pubkey gets (CertificatePublicKey); null: the leaf key.
+    EvpPkeyPtr certificateKey;
 };
 
 LeafMinter::LeafMinter(X509Ptr caCert, EvpPkeyPtr caKey, EvpPkeyPtr leafKey,
@@ -48,6 +51,7 @@ Result<std::shared_ptr<const LeafMinter>> LeafMinter::create(const CertificateAu
         return leafKey.error();
 
     auto c = std::make_unique<Constants>();
+    c->certificateKey = CertificatePublicKey::forCertificates(leafKey.value().get());
     c->issuer.reset(X509_NAME_dup(X509_get_subject_name(caCert.get())));
     if (!c->issuer)
         return openSslFailure(u"Copying the CA subject failed"_s);
@@ -170,7 +174,9 @@ Result<std::shared_ptr<const Leaf>> LeafMinter::mint(const HostName& name,
     step([&] { return b.setValidity(notBefore, notAfter); });
     step([&] { return b.setSubject(subject->get()); });
     step([&] { return b.setIssuer(c.issuer.get()); });
-    step([&] { return b.setPublicKey(m_leafKey.get()); });
+    step([&] {
+        return b.setPublicKey(c.certificateKey ? c.certificateKey.get() : m_leafKey.get());
+    });
     step([&] { return b.addExtension(c.basicConstraints.get()); });
     step([&] { return b.addExtension(c.keyUsage.get()); });
     step([&] { return b.addExtension(c.extKeyUsage.get()); });

@@ -1,5 +1,6 @@
 #include "CertInspector.h"
 #include "certs/CertificateAuthority.h"
+#include "certs/CertificatePublicKey.h"
 #include "certs/FakeClock.h"
 #include "certs/LeafMinter.h"
 #include "certs/X509Codec.h"
@@ -18,6 +19,9 @@ private Q_SLOTS:
     void profile_data();
     void profile();
     void rsaLeafAddsKeyEncipherment();
+    void leafPublicKeyIsTheLeafKeyByteForByte_data();
+    void leafPublicKeyIsTheLeafKeyByteForByte();
+    void certificatePublicKeyOnlyForEc();
     void oneLeafKeyPerMinter();
     void wildcardRefused();
     void neverOutlivesTheCa();
@@ -130,6 +134,72 @@ void TestLeafMinter::rsaLeafAddsKeyEncipherment() {
     QVERIFY(leaf.ok());
     QCOMPARE(X509_get_key_usage(leaf.value()->certificate()),
              uint32_t(KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT));
+}
+
+namespace {
+
+QByteArray spkiOf(EVP_PKEY* key) {
+    unsigned char* der = nullptr;
+    const int n = i2d_PUBKEY(key, &der);
+    QByteArray out = n > 0 ? QByteArray(reinterpret_cast<const char*>(der), n) : QByteArray();
+    OPENSSL_free(der);
+    return out;
+}
+
+QByteArray spkiOf(X509* cert) {
+    unsigned char* der = nullptr;
+    const int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+    QByteArray out = n > 0 ? QByteArray(reinterpret_cast<const char*>(der), n) : QByteArray();
+    OPENSSL_free(der);
+    return out;
+}
+
+} // namespace
+
+void TestLeafMinter::leafPublicKeyIsTheLeafKeyByteForByte_data() {
+    QTest::addColumn<KeyAlgorithm>("algorithm");
+    QTest::newRow("ecdsa-p256") << KeyAlgorithm::EcdsaP256;
+    QTest::newRow("rsa-2048") << KeyAlgorithm::Rsa2048;
+}
+
+// The EC minter puts a legacy copy of its key into certificates
+// (CertificatePublicKey): the SubjectPublicKeyInfo must not change, and a
+// certificate read back from DER must match the private key TLS uses.
+void TestLeafMinter::leafPublicKeyIsTheLeafKeyByteForByte() {
+    QFETCH(KeyAlgorithm, algorithm);
+    auto minter = LeafMinter::create(*m_ca, algorithm);
+    QVERIFY(minter.ok());
+    auto leaf = minter.value()->mint(u"spki.example"_s, m_clock.now());
+    QVERIFY(leaf.ok());
+    X509* cert = leaf.value()->certificate();
+    const QByteArray expected = spkiOf(minter.value()->leafKey());
+    QVERIFY(!expected.isEmpty());
+    QCOMPARE(spkiOf(cert), expected);
+    QCOMPARE(X509_check_private_key(cert, leaf.value()->privateKey()), 1);
+
+    unsigned char* der = nullptr;
+    const int n = i2d_X509(cert, &der);
+    QVERIFY(n > 0);
+    const unsigned char* p = der;
+    X509Ptr reread(d2i_X509(nullptr, &p, n));
+    OPENSSL_free(der);
+    QVERIFY(reread);
+    QCOMPARE(spkiOf(reread.get()), expected);
+    QCOMPARE(X509_check_private_key(reread.get(), leaf.value()->privateKey()), 1);
+    QCOMPARE(X509_verify(reread.get(), X509_get0_pubkey(m_ca->certificate())), 1);
+}
+
+void TestLeafMinter::certificatePublicKeyOnlyForEc() {
+    auto ec = LeafMinter::create(*m_ca, KeyAlgorithm::EcdsaP256);
+    QVERIFY(ec.ok());
+    EvpPkeyPtr copy = CertificatePublicKey::forCertificates(ec.value()->leafKey());
+    QVERIFY(copy);
+    QCOMPARE(EVP_PKEY_eq(copy.get(), ec.value()->leafKey()), 1);
+    QCOMPARE(spkiOf(copy.get()), spkiOf(ec.value()->leafKey()));
+    auto rsa = LeafMinter::create(*m_ca, KeyAlgorithm::Rsa2048);
+    QVERIFY(rsa.ok());
+    QVERIFY(!CertificatePublicKey::forCertificates(rsa.value()->leafKey()));
+    QVERIFY(!CertificatePublicKey::forCertificates(nullptr));
 }
 
 void TestLeafMinter::oneLeafKeyPerMinter() {
