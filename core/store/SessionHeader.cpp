@@ -65,8 +65,8 @@ QString SessionHeader::notSqliteError(const QString& path) {
     return QStringLiteral("%1 is not a Spyglass session (not an SQLite database)").arg(path);
 }
 
-// The next two must stay word for word what SessionSchema's identity check
-// says (test_SessionWriter compares them).
+// The next two are also SessionSchema's identity check's words, so the
+// eager and the lazy open say the same (test_LazyWriter compares them).
 QString SessionHeader::foreignDatabaseError(const QString& path) {
     return QStringLiteral("%1 is an SQLite database but not a Spyglass session").arg(path);
 }

@@ -1,5 +1,6 @@
 #include "SessionSchema.h"
 
+#include "SessionHeader.h"
 #include "SqliteConnection.h"
 
 namespace spyglass::core::store {
@@ -376,15 +377,12 @@ Result<FileIdentity> identify(SqliteConnection& connection) {
 
 Status checkIdentity(const FileIdentity& identity, const QString& path, int newest) {
     const bool empty = identity.objects == 0 && identity.version == 0;
+    // The same words as the check without SQLite (SessionHeader).
     if (!empty && identity.applicationId != SessionSchema::kApplicationId)
-        return Error{
-            QStringLiteral("%1 is an SQLite database but not a Spyglass session").arg(path)};
+        return Error{SessionHeader::foreignDatabaseError(path)};
     if (identity.version > newest)
-        return Error{QStringLiteral("%1 is a session of format %2, written by a newer Spyglass; "
-                                    "this one reads formats up to %3")
-                         .arg(path)
-                         .arg(identity.version)
-                         .arg(newest)};
+        return Error{
+            SessionHeader::newerFormatError(path, static_cast<int>(identity.version), newest)};
     return {};
 }
 
