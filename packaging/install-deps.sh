@@ -9,7 +9,7 @@ packages=(
   cmake ninja-build g++ pkg-config clang-format
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libgl-dev
   libssl-dev libsqlite3-dev node-llhttp
-  zlib1g-dev libbrotli-dev libzstd-dev
+  zlib1g-dev libbrotli-dev libzstd-dev libxxhash-dev
   # run: image formats the inspector shows (WebP, SVG; PNG/JPEG/GIF are in Qt)
   qt6-image-formats-plugins libqt6svg6
   # run: trust-store tools
