@@ -103,6 +103,11 @@ void StatusBarPanel::refresh() {
         m_state->setText(tr("Recording stopped by an error (%1)").arg(file));
     else if (!m_recording.isRecording())
         m_state->setText(tr("Recording paused (%1)").arg(file));
+    else if (status.spooledRecords > 0)
+        // Busy cores: records wait in the spool and are indexed when there
+        // is room (docs/architecture.md, "Recording").
+        m_state->setText(
+            tr("Recording to %1 (indexing %2 records)").arg(file).arg(status.spooledRecords));
     else
         m_state->setText(tr("Recording to %1").arg(file));
     const auto counters = m_proxy.counters();

@@ -25,7 +25,12 @@ void SessionRecording::addOptions(QCommandLineParser& parser) {
          QStringLiteral("BYTES")},
         {QStringLiteral("durable"),
          QStringLiteral("Durable capture: make every commit reach the disk (synchronous=FULL), "
-                        "so a power loss loses nothing recorded; slower.")},
+                        "so a power loss loses nothing recorded; slower. Implies --spool never.")},
+        {QStringLiteral("spool"),
+         QStringLiteral("When records may wait in FILE-spool to be indexed later: busy (default: "
+                        "only while every core is busy and traffic is heavy, so recording does "
+                        "not slow it), always, or never (index as traffic flows)."),
+         QStringLiteral("WHEN")},
     });
 }
 
@@ -45,9 +50,9 @@ int SessionRecording::writerOptions(const QCommandLineParser& parser,
     const bool noRecord = parser.isSet(QStringLiteral("no-record"));
     if (noRecord &&
         (parser.isSet(QStringLiteral("session")) || parser.isSet(QStringLiteral("body-cap")) ||
-         parser.isSet(QStringLiteral("durable")))) {
+         parser.isSet(QStringLiteral("durable")) || parser.isSet(QStringLiteral("spool")))) {
         *error = QStringLiteral(
-            "--no-record cannot be combined with --session, --body-cap or --durable");
+            "--no-record cannot be combined with --session, --body-cap, --durable or --spool");
         return 2;
     }
     if (noRecord)
@@ -63,8 +68,23 @@ int SessionRecording::writerOptions(const QCommandLineParser& parser,
         }
         options.queue.bodyCap = cap.value();
     }
-    if (parser.isSet(QStringLiteral("durable")))
+    if (parser.isSet(QStringLiteral("spool"))) {
+        const QString when = parser.value(QStringLiteral("spool"));
+        if (when == QLatin1String("busy")) {
+            options.spool = core::store::SpoolUse::WhenContended;
+        } else if (when == QLatin1String("always")) {
+            options.spool = core::store::SpoolUse::Always;
+        } else if (when == QLatin1String("never")) {
+            options.spool = core::store::SpoolUse::Never;
+        } else {
+            *error = QStringLiteral("--spool must be busy, always or never, not '%1'").arg(when);
+            return 2;
+        }
+    }
+    if (parser.isSet(QStringLiteral("durable"))) {
         options.durability = SessionFile::Durability::Full;
+        options.spool = core::store::SpoolUse::Never; // the spool is not synced
+    }
     if (parser.isSet(QStringLiteral("session"))) {
         options.path = parser.value(QStringLiteral("session"));
     } else {

@@ -20,12 +20,15 @@ struct RecorderStatus {
     qint64 droppedBodyBytes = 0;  // bytes cut for saturation
     qint64 damagedExchanges = 0;  // recorded with parts missing
     qint64 pauses = 0;            // times recording paused on a storage error
+    qint64 spooledRecords = 0;    // in the spool, not yet in SQLite (indexed when there is room)
 
     // One line: "recording to FILE: 1234 exchanges (3 dropped, ...)".
     [[nodiscard]] QString summary() const {
         QString line = state == State::Paused ? QStringLiteral("recording paused (%1)").arg(message)
                                               : QStringLiteral("recorded to %1").arg(path);
         line += QStringLiteral(": %1 exchanges").arg(recordedExchanges);
+        if (spooledRecords > 0)
+            line += QStringLiteral(" (%1 records waiting in the spool)").arg(spooledRecords);
         QStringList losses;
         if (droppedExchanges > 0)
             losses << QStringLiteral("%1 dropped (recorder saturated)").arg(droppedExchanges);

@@ -3,6 +3,7 @@
 #include "FilterParser.h"
 #include "SessionFile.h"
 #include "SessionNames.h"
+#include "SpoolRecovery.h"
 #include "SqlFunctions.h"
 
 namespace spyglass::core::store {
@@ -58,6 +59,11 @@ QByteArray whereOf(const FilterSql* filter) {
 } // namespace
 
 Result<std::unique_ptr<SessionReader>> SessionReader::open(const QString& path) {
+    // Records a killed recorder left in SESSION-spool are applied first, so
+    // the reader shows everything that was captured. If that fails (a
+    // read-only copy of a session), the session is still read as it is and
+    // the next writer retries.
+    (void)recoverStaleSpool(path);
     auto db = SessionFile::openForReading(path);
     if (!db)
         return db.error();

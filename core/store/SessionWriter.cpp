@@ -1,6 +1,10 @@
 #include "SessionWriter.h"
 
+#include "CpuPressure.h"
 #include "RecordApplier.h"
+#include "RecordCodec.h"
+#include "RecordSpool.h"
+#include "SpoolRecovery.h"
 #include "SqliteConnection.h"
 
 #include <QDateTime>
@@ -28,6 +32,15 @@ constexpr qint64 kResumeProbeBytes = 1 << 20;
 constexpr std::size_t kKeptBatchCapacity = 4096;
 // At most this often the writer hands freed memory back to the system.
 constexpr std::chrono::seconds kTrimInterval{1};
+// The window SpoolPolicy decides on: long enough to average the bursts of
+// a keep-alive benchmark, short enough that a burst's end is seen at once.
+constexpr std::chrono::milliseconds kLoadWindow{100};
+// Spooled records are read back in batches of about this many bytes; a
+// commit always falls between two batches.
+constexpr qint64 kDrainReadBytes = 256 * 1024;
+// A drain slice between two looks at the queue (new records are spooled
+// behind it) and at the load.
+constexpr std::chrono::milliseconds kDrainSlice{20};
 
 QString describeFailure(int code) {
     if (code == SQLITE_FULL)
@@ -70,6 +83,9 @@ SessionWriter::openConnection(const WriterOptions& options) {
             db.value()->exec("UPDATE exchanges SET state = 'incomplete' WHERE state = 'open'");
         !swept)
         return Error{QStringLiteral("cannot write %1: %2").arg(options.path, swept.errorMessage())};
+    // Records a killed run left in its spool, not yet in the file.
+    if (auto replayed = replayStaleSpool(*db.value(), options.path); !replayed)
+        return replayed.error();
     return std::move(db).value();
 }
 
@@ -87,6 +103,7 @@ SessionWriter::SessionWriter(WriterOptions options, std::unique_ptr<SqliteConnec
     , m_db(std::move(db))
     , m_applier(m_db ? std::make_unique<RecordApplier>(*m_db) : nullptr)
     , m_queue(m_options.queue)
+    , m_policy(m_options.spool)
     , m_appliedSynchronous(m_options.durability == SessionFile::Durability::Full ? 2 : 1) {}
 
 SessionWriter::~SessionWriter() {
@@ -140,11 +157,13 @@ RecorderStatus SessionWriter::status() const {
     status.droppedBodyBytes = counters.droppedBodyBytes;
     status.damagedExchanges = counters.damagedExchanges;
     status.pauses = m_pauses.load();
+    status.spooledRecords = m_spoolAppended.load() - m_spoolApplied.load();
     return status;
 }
 
 void SessionWriter::run() {
     std::vector<QueuedRecord> batch;
+    m_windowStart = Clock::now();
     for (;;) {
         applySettings();
         const bool paused = m_state == RecorderStatus::State::Paused; // only this thread writes it
@@ -154,15 +173,22 @@ void SessionWriter::run() {
         std::chrono::milliseconds wait = idle ? kIdleWait : m_options.settle;
         if (paused) {
             wait = m_options.retryInterval;
+        } else if (mayDrain(false)) {
+            wait = std::chrono::milliseconds{0}; // work waits in the spool
         } else if (m_inTransaction) {
             const auto left =
                 m_options.commitInterval - std::chrono::duration_cast<std::chrono::milliseconds>(
                                                Clock::now() - m_transactionStart);
             wait = std::clamp(left, std::chrono::milliseconds{0}, m_options.settle);
         }
-        const bool more = m_queue.takeAll(batch, wait, idle || paused);
+        // A spool waiting for room: look at the load again every window.
+        if (!paused && spoolPending())
+            wait = std::min(wait, kLoadWindow);
+        const bool more = m_queue.takeAll(batch, wait, (idle || paused) && !spoolPending());
         if (!batch.empty())
             m_lastRecordAt = Clock::now();
+        if (!paused)
+            sampleLoad(batch.size());
         if (paused) {
             discard(batch, 0);
             if (m_resumeRequested.exchange(false) ||
@@ -176,7 +202,9 @@ void SessionWriter::run() {
         // that little groups the exchanges of a busy moment into one
         // commit, which writes each touched page once instead of once per
         // exchange (measured: the writer's cost per exchange halves).
-        if (batch.empty() && m_inTransaction) {
+        // Not while the spool drains: the queue is empty after every slice,
+        // and a commit per slice cost more than the drain itself.
+        if (batch.empty() && m_inTransaction && !spoolPending()) {
             commit();
             releaseMemory(batch);
         }
@@ -192,28 +220,187 @@ void SessionWriter::run() {
                 continue;
             }
         }
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            Status done = m_inTransaction || beginTransaction() ? m_applier->apply(batch[i])
-                                                                : Status(Error{});
-            if (!done) {
-                if (m_state != RecorderStatus::State::Paused)
-                    pause(done);
-                // What was taken but not applied is lost like later records.
-                discard(batch, i);
-                break;
-            }
-            if (const qint64 delay = m_applyDelayUs.load(); delay > 0)
-                std::this_thread::sleep_for(std::chrono::microseconds(delay));
-            if (Clock::now() - m_transactionStart >= m_options.commitInterval)
-                commit();
+        if (!batch.empty()) {
+            if (m_policy.spill(!spoolPending()) && m_appliedSynchronous.load() != 2)
+                spillBatch(batch);
+            else if (spoolPending())
+                spillBatch(batch); // behind what waits, whatever the setting
+            else
+                applyBatch(batch);
         }
         m_queue.giveBack(batch); // freed by the thread that allocated it
+        if (mayDrain(false))
+            drainSpool(kDrainSlice);
         if (m_inTransaction && Clock::now() - m_transactionStart >= m_options.commitInterval)
             commit();
         if (!more)
             break;
     }
+    // Stopping: everything spooled goes into the session first.
+    while (mayDrain(true))
+        drainSpool(std::chrono::milliseconds{1000});
     finish();
+}
+
+void SessionWriter::applyBatch(std::vector<QueuedRecord>& batch) {
+    const qint64 cpuBefore = CpuPressure::threadCpuUs();
+    std::size_t i = 0;
+    for (; i < batch.size(); ++i) {
+        Status done =
+            m_inTransaction || beginTransaction() ? m_applier->apply(batch[i]) : Status(Error{});
+        if (!done) {
+            if (m_state != RecorderStatus::State::Paused)
+                pause(done);
+            // What was taken but not applied is lost like later records.
+            discard(batch, i);
+            break;
+        }
+        if (const qint64 delay = m_applyDelayUs.load(); delay > 0)
+            std::this_thread::sleep_for(std::chrono::microseconds(delay));
+        if (Clock::now() - m_transactionStart >= m_options.commitInterval)
+            commit();
+    }
+    noteApplyCost(cpuBefore, static_cast<qint64>(i));
+}
+
+void SessionWriter::spillBatch(std::vector<QueuedRecord>& batch) {
+    if (!m_spool) {
+        // What was applied at once goes into the file before the spool
+        // starts, so the spool holds only what comes after the last commit.
+        commit();
+        if (m_state == RecorderStatus::State::Paused) {
+            discard(batch, 0);
+            return;
+        }
+        auto created = RecordSpool::create(spool_position::pathFor(m_options.path));
+        if (!created) {
+            pause(created.error());
+            discard(batch, 0);
+            return;
+        }
+        m_spool = std::move(created).value();
+        m_spoolCommittedOffset = m_spool->readOffset();
+        m_spoolAppended = 0;
+        m_spoolApplied = 0;
+        m_spoolAppliedCommitted = 0;
+    }
+    for (const QueuedRecord& record : batch) {
+        encodeRecord(record, m_spool->beginFrame());
+        m_spool->endFrame();
+    }
+    // A failed write keeps the frames buffered in the spool: the flush after
+    // the pause writes them, so they are late, not lost.
+    m_spoolAppended += static_cast<qint64>(batch.size());
+    if (Status flushed = m_spool->flush(); !flushed)
+        pause(flushed);
+}
+
+void SessionWriter::drainSpool(std::chrono::milliseconds budget) {
+    const auto until = Clock::now() + budget;
+    const qint64 cpuBefore = CpuPressure::threadCpuUs();
+    qint64 applied = 0;
+    while (m_spool && m_state != RecorderStatus::State::Paused) {
+        bool torn = false;
+        auto read = m_spool->read(kDrainReadBytes, m_spoolFrames, &torn);
+        if (!read) {
+            pause(read.error());
+            break;
+        }
+        if (torn) {
+            pause(Error{QStringLiteral("the spool %1 is damaged").arg(m_spool->path())});
+            break;
+        }
+        bool failed = false;
+        for (const QByteArray& frame : m_spoolFrames) {
+            auto record = decodeRecord(frame);
+            Status done = record ? Status() : Status(record.error());
+            if (done && !m_inTransaction && !beginTransaction())
+                return; // paused by beginTransaction
+            if (done)
+                done = m_applier->apply(record.value());
+            if (!done) {
+                pause(done);
+                failed = true;
+                break;
+            }
+            ++applied;
+            if (const qint64 delay = m_applyDelayUs.load(); delay > 0)
+                std::this_thread::sleep_for(std::chrono::microseconds(delay));
+        }
+        if (failed)
+            break;
+        m_spoolApplied += static_cast<qint64>(m_spoolFrames.size());
+        if (m_spool->atEnd()) {
+            // All of it is in the session: commit (with the spool's end as
+            // its position), then the file can go.
+            commit();
+            if (m_state == RecorderStatus::State::Paused)
+                break;
+            if (Status removed = m_spool->remove(); !removed)
+                pause(removed);
+            m_spool.reset();
+            m_spoolAppended = 0;
+            m_spoolApplied = 0;
+            break;
+        }
+        if (Clock::now() - m_transactionStart >= m_options.commitInterval)
+            commit();
+        if (Clock::now() >= until)
+            break;
+    }
+    noteApplyCost(cpuBefore, applied);
+}
+
+void SessionWriter::rewindSpool() {
+    // The rolled-back transaction's spooled records are still in the file:
+    // read them again after the pause.
+    if (!m_spool)
+        return;
+    (void)m_spool->seek(m_spoolCommittedOffset);
+    m_spoolApplied = m_spoolAppliedCommitted;
+}
+
+bool SessionWriter::spoolPending() const {
+    return m_spool != nullptr;
+}
+
+bool SessionWriter::mayDrain(bool stopping) const {
+    if (!m_spool || !m_db || m_state == RecorderStatus::State::Paused)
+        return false;
+    // A durable capture wants its records synced: drain at once.
+    const bool durable = m_appliedSynchronous.load() == 2;
+    return m_policy.drain(m_spool->atEnd(), m_spool->endOffset(), stopping || durable);
+}
+
+void SessionWriter::sampleLoad(std::size_t arrived) {
+    m_windowArrivals += static_cast<qint64>(arrived);
+    const Clock::time_point now = Clock::now();
+    const auto elapsed = now - m_windowStart;
+    if (elapsed < kLoadWindow)
+        return;
+    const double seconds = std::chrono::duration<double>(elapsed).count();
+    WriterLoad load;
+    std::optional<qint64> stalled;
+    if (m_policy.use() == SpoolUse::WhenContended) {
+        stalled = CpuPressure::someStalledUs();
+        if (stalled && m_windowStalledUs)
+            load.cpuPressure = static_cast<double>(*stalled - *m_windowStalledUs) / 1e6 / seconds;
+    }
+    load.demandCores = static_cast<double>(m_windowArrivals) / seconds * m_applyCostUs / 1e6;
+    m_policy.observe(load);
+    m_windowStart = now;
+    m_windowStalledUs = stalled;
+    m_windowArrivals = 0;
+}
+
+void SessionWriter::noteApplyCost(qint64 cpuBeforeUs, qint64 records) {
+    // Batches too small to measure (thread CPU time has µs resolution but
+    // the scheduler charges in ticks on some kernels) are skipped.
+    if (records < 64)
+        return;
+    const double cost = static_cast<double>(CpuPressure::threadCpuUs() - cpuBeforeUs) /
+                        static_cast<double>(records);
+    m_applyCostUs = 0.8 * m_applyCostUs + 0.2 * cost;
 }
 
 void SessionWriter::releaseMemory(std::vector<QueuedRecord>& batch) {
@@ -248,6 +435,8 @@ void SessionWriter::commit() {
     Status done = m_applier->prepareCommit();
     if (done)
         done = saveCounters();
+    if (done && m_spool)
+        done = spool_position::save(*m_db, m_spool->id(), m_spool->readOffset());
     if (done)
         done = m_db->exec("COMMIT");
     if (!done) {
@@ -255,6 +444,11 @@ void SessionWriter::commit() {
         return;
     }
     m_inTransaction = false;
+    if (m_spool) {
+        m_spoolCommittedOffset = m_spool->readOffset();
+        m_spoolAppliedCommitted = m_spoolApplied.load();
+    }
+    m_inFlightAtCommit = static_cast<qint64>(m_applier->inFlight());
     applySettings();
     const std::vector<record::ExchangeId> completed = m_applier->takeCompleted();
     m_recorded += static_cast<qint64>(completed.size());
@@ -299,10 +493,14 @@ void SessionWriter::pause(const Status& failure) {
         if (m_inTransaction || sqlite3_get_autocommit(m_db->handle()) == 0)
             (void)m_db->exec("ROLLBACK");
         // Exchanges in flight will never be whole, and those that ended in
-        // the rolled-back transaction are gone.
+        // the rolled-back transaction are gone. From the spool, everything
+        // after the last commit is read again after the pause: only the
+        // exchanges in flight at that commit lose their ends.
+        const std::size_t completed = m_applier->takeCompleted().size();
         m_lostWhilePaused +=
-            static_cast<qint64>(m_applier->inFlight() + m_applier->takeCompleted().size());
+            m_spool ? m_inFlightAtCommit : static_cast<qint64>(m_applier->inFlight() + completed);
         m_applier->forgetAll();
+        rewindSpool();
     }
     m_inTransaction = false;
     m_pausedAt = Clock::now();
@@ -327,6 +525,11 @@ void SessionWriter::pause(const Status& failure) {
 
 void SessionWriter::tryResume() {
     if (!m_db && !openSession()) {
+        m_pausedAt = Clock::now();
+        return;
+    }
+    // Frames a failed spool write kept buffered must be written first.
+    if (m_spool && !m_spool->flush()) {
         m_pausedAt = Clock::now();
         return;
     }

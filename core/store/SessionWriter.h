@@ -3,6 +3,7 @@
 #include "RecordQueue.h"
 #include "RecorderStatus.h"
 #include "SessionFile.h"
+#include "SpoolPolicy.h"
 #include "core/record/Recorder.h"
 
 #include <atomic>
@@ -10,12 +11,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 namespace spyglass::core::store {
 
 class RecordApplier;
+class RecordSpool;
 
 struct WriterOptions {
     QString path;
@@ -35,6 +38,10 @@ struct WriterOptions {
     // traffic flows; a failure at the real open pauses recording. For
     // `spyglass-cli run`; the GUI opens eagerly (it reads the file at once).
     bool openOnFirstRecord = false;
+    // Whether records may wait in the spool file (SESSION-spool) to be
+    // indexed when the machine has room (SpoolPolicy). A durable capture
+    // never spools: the spool is not synced.
+    SpoolUse spool = SpoolUse::WhenContended;
 };
 
 // The recorder behind record::Recorder: one writer thread owns the only
@@ -45,6 +52,12 @@ struct WriterOptions {
 // recording with a message and keeps counting what is not recorded; the
 // proxy is never slowed or stopped. It resumes on resume() or by itself
 // when a retry succeeds (space came back).
+//
+// While recording would take CPU from traffic (SpoolPolicy), the thread
+// appends what it takes to the spool, an append-only file beside the
+// session, and applies it to SQLite when the machine has room again, in the
+// proxy's order; stop() applies all of it. A spool left by a crash is
+// replayed by the next open for writing (replayStaleSpool).
 class SessionWriter final : public record::Recorder {
 public:
     // Called on the writer thread after each commit with the proxy ids of
@@ -111,6 +124,16 @@ private:
     void applySettings();
     void notifyStatus();
     void releaseMemory(std::vector<QueuedRecord>& batch);
+    void applyBatch(std::vector<QueuedRecord>& batch);
+    void spillBatch(std::vector<QueuedRecord>& batch);
+    // Applies spooled records for about `budget`, stopping at whole read
+    // batches so a commit always records a frame boundary.
+    void drainSpool(std::chrono::milliseconds budget);
+    void rewindSpool();
+    void sampleLoad(std::size_t arrived);
+    void noteApplyCost(qint64 cpuBeforeUs, qint64 records);
+    [[nodiscard]] bool spoolPending() const;
+    [[nodiscard]] bool mayDrain(bool stopping) const;
 
     using Clock = std::chrono::steady_clock;
 
@@ -131,12 +154,25 @@ private:
     QueueCounters m_savedCounters;
     qint64 m_savedLost = -1;
     bool m_finished = false;
+    SpoolPolicy m_policy;
+    std::unique_ptr<RecordSpool> m_spool;
+    std::vector<QByteArray> m_spoolFrames; // read back, reused
+    qint64 m_spoolCommittedOffset = 0;     // saved by the last commit
+    qint64 m_spoolAppliedCommitted = 0;    // records applied up to it
+    qint64 m_inFlightAtCommit = 0;         // exchanges begun and not ended at the last commit
+    // The load window SpoolPolicy decides on.
+    Clock::time_point m_windowStart;
+    std::optional<qint64> m_windowStalledUs;
+    qint64 m_windowArrivals = 0;
+    double m_applyCostUs = 7.0; // CPU per applied record, measured (initial guess: 35 µs / 5)
 
     // Shared with status().
     mutable std::mutex m_statusMutex;
     RecorderStatus::State m_state = RecorderStatus::State::Stopped;
     QString m_message;
     std::atomic<qint64> m_recorded{0};
+    std::atomic<qint64> m_spoolAppended{0}; // records written to the current spool
+    std::atomic<qint64> m_spoolApplied{0};  // of those, applied to SQLite
     std::atomic<qint64> m_lostWhilePaused{0};
     std::atomic<qint64> m_pauses{0};
     std::atomic<bool> m_resumeRequested{false};

@@ -71,6 +71,24 @@ def rss_bytes(pids):
     return total
 
 
+def wait_spool_drained(pid, session, timeout=300.0):
+    """Waits until a recording Spyglass has indexed what it spooled (SESSION-spool is gone).
+
+    While every core is busy, the recorder appends records to the spool and
+    indexes them into SQLite once the machine has room; that CPU belongs to
+    the traffic that caused it. Returns (seconds waited, proxy CPU seconds
+    used meanwhile); (0, 0) when nothing was spooled.
+    """
+    spool = session + "-spool"
+    if not session or not os.path.exists(spool):
+        return 0.0, 0.0
+    pids = process_tree(pid)
+    cpu0, t0 = cpu_seconds(pids), time.monotonic()
+    while os.path.exists(spool) and time.monotonic() - t0 < timeout:
+        time.sleep(0.05)
+    return time.monotonic() - t0, cpu_seconds(pids) - cpu0
+
+
 class Sampler:
     """CPU time before/after and peak RSS (every 50 ms) of a process tree."""
 

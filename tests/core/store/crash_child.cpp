@@ -2,7 +2,9 @@
 // START+1, ... into SESSION until it is killed, printing "ack N" (flushed)
 // after each commit for every exchange that commit made durable.
 //
-//   store_crash_child SESSION START
+//   store_crash_child SESSION START [spool]
+//
+// With "spool" every record passes through SESSION-spool (SpoolUse::Always).
 #include "CrashStream.h"
 #include "core/store/SessionWriter.h"
 
@@ -16,13 +18,14 @@ using namespace spyglass::core::store;
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: store_crash_child SESSION START\n");
+    if (argc != 3 && !(argc == 4 && QByteArray(argv[3]) == "spool")) {
+        std::fprintf(stderr, "usage: store_crash_child SESSION START [spool]\n");
         return 2;
     }
     WriterOptions options;
     options.path = QString::fromLocal8Bit(argv[1]);
     options.commitInterval = std::chrono::milliseconds(20);
+    options.spool = argc == 4 ? SpoolUse::Always : SpoolUse::Never;
     // This test is about crashes, not saturation (test_WriterDegradation
     // covers that): the child keeps at most kUnacknowledged exchanges ahead
     // of the writer, and the queue holds all of them (at most 300 kB each),

@@ -32,6 +32,13 @@ std::unique_ptr<SessionWriter> openWriter(const QString& path, qint64 bodyCap = 
     WriterOptions options;
     options.path = path;
     options.queue.bodyCap = bodyCap;
+#ifdef SPYGLASS_TEST_SPOOL_ALWAYS
+    // test_SessionWriterSpooled: the same cases with every record passing
+    // through the spool file first.
+    options.spool = SpoolUse::Always;
+#else
+    options.spool = SpoolUse::Never;
+#endif
     auto writer = SessionWriter::open(options);
     if (!writer)
         qFatal("%s", qPrintable(writer.errorMessage()));

@@ -48,6 +48,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath("s.spyglass");
         WriterOptions options;
+        // The queue in front of the writer is what this test saturates.
+        options.spool = SpoolUse::Never;
         options.path = path;
         options.queue.maxRecords = 400;
         options.queue.maxBytes = 256 * 1024;
@@ -103,6 +105,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath("s.spyglass");
         WriterOptions options;
+        // The queue in front of the writer is what this test saturates.
+        options.spool = SpoolUse::Never;
         options.path = path;
         options.retryInterval = std::chrono::milliseconds(50);
         auto opened = SessionWriter::open(options);
