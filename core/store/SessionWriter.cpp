@@ -185,6 +185,7 @@ void SessionWriter::run() {
         if (!paused && spoolPending())
             wait = std::min(wait, kLoadWindow);
         const bool more = m_queue.takeAll(batch, wait, (idle || paused) && !spoolPending());
+        const qint64 iterationStart = CpuPressure::threadCpuUs();
         if (!batch.empty())
             m_lastRecordAt = Clock::now();
         if (!paused)
@@ -233,6 +234,7 @@ void SessionWriter::run() {
             drainSpool(kDrainSlice);
         if (m_inTransaction && Clock::now() - m_transactionStart >= m_options.commitInterval)
             commit();
+        noteApplyCost(CpuPressure::threadCpuUs() - iterationStart);
         if (!more)
             break;
     }
@@ -243,7 +245,6 @@ void SessionWriter::run() {
 }
 
 void SessionWriter::applyBatch(std::vector<QueuedRecord>& batch) {
-    const qint64 cpuBefore = CpuPressure::threadCpuUs();
     std::size_t i = 0;
     for (; i < batch.size(); ++i) {
         Status done =
@@ -260,10 +261,16 @@ void SessionWriter::applyBatch(std::vector<QueuedRecord>& batch) {
         if (Clock::now() - m_transactionStart >= m_options.commitInterval)
             commit();
     }
-    noteApplyCost(cpuBefore, static_cast<qint64>(i));
+    m_costRecords += static_cast<qint64>(i);
 }
 
 void SessionWriter::spillBatch(std::vector<QueuedRecord>& batch) {
+    const qint64 cpuBefore = CpuPressure::threadCpuUs();
+    spillInto(batch);
+    m_spillCpuUs += CpuPressure::threadCpuUs() - cpuBefore;
+}
+
+void SessionWriter::spillInto(std::vector<QueuedRecord>& batch) {
     if (!m_spool) {
         // What was applied at once goes into the file before the spool
         // starts, so the spool holds only what comes after the last commit.
@@ -291,13 +298,15 @@ void SessionWriter::spillBatch(std::vector<QueuedRecord>& batch) {
     // A failed write keeps the frames buffered in the spool: the flush after
     // the pause writes them, so they are late, not lost.
     m_spoolAppended += static_cast<qint64>(batch.size());
-    if (Status flushed = m_spool->flush(); !flushed)
+    if (Status flushed = m_spool->flush(); !flushed) {
         pause(flushed);
+        return;
+    }
+    m_spoolBatches.emplace_back(m_spool->endOffset(), Clock::now());
 }
 
 void SessionWriter::drainSpool(std::chrono::milliseconds budget) {
     const auto until = Clock::now() + budget;
-    const qint64 cpuBefore = CpuPressure::threadCpuUs();
     qint64 applied = 0;
     while (m_spool && m_state != RecorderStatus::State::Paused) {
         bool torn = false;
@@ -339,8 +348,10 @@ void SessionWriter::drainSpool(std::chrono::milliseconds budget) {
             if (Status removed = m_spool->remove(); !removed)
                 pause(removed);
             m_spool.reset();
+            m_spoolBatches.clear();
             m_spoolAppended = 0;
             m_spoolApplied = 0;
+            m_policy.spoolDrained();
             break;
         }
         if (Clock::now() - m_transactionStart >= m_options.commitInterval)
@@ -348,7 +359,7 @@ void SessionWriter::drainSpool(std::chrono::milliseconds budget) {
         if (Clock::now() >= until)
             break;
     }
-    noteApplyCost(cpuBefore, applied);
+    m_costRecords += applied;
 }
 
 void SessionWriter::rewindSpool() {
@@ -364,12 +375,22 @@ bool SessionWriter::spoolPending() const {
     return m_spool != nullptr;
 }
 
-bool SessionWriter::mayDrain(bool stopping) const {
+bool SessionWriter::mayDrain(bool stopping) {
     if (!m_spool || !m_db || m_state == RecorderStatus::State::Paused)
         return false;
     // A durable capture wants its records synced: drain at once.
     const bool durable = m_appliedSynchronous.load() == 2;
-    return m_policy.drain(m_spool->atEnd(), m_spool->endOffset(), stopping || durable);
+    return m_policy.drain(m_spool->atEnd(), m_spool->endOffset(), spoolLagSeconds(),
+                          stopping || durable);
+}
+
+double SessionWriter::spoolLagSeconds() {
+    const qint64 read = m_spool ? m_spool->readOffset() : 0;
+    while (!m_spoolBatches.empty() && m_spoolBatches.front().first <= read)
+        m_spoolBatches.pop_front();
+    if (m_spoolBatches.empty())
+        return 0;
+    return std::chrono::duration<double>(Clock::now() - m_spoolBatches.front().second).count();
 }
 
 void SessionWriter::sampleLoad(std::size_t arrived) {
@@ -387,20 +408,24 @@ void SessionWriter::sampleLoad(std::size_t arrived) {
             load.cpuPressure = static_cast<double>(*stalled - *m_windowStalledUs) / 1e6 / seconds;
     }
     load.demandCores = static_cast<double>(m_windowArrivals) / seconds * m_applyCostUs / 1e6;
-    m_policy.observe(load);
+    m_policy.observe(load, spoolPending());
     m_windowStart = now;
     m_windowStalledUs = stalled;
     m_windowArrivals = 0;
 }
 
-void SessionWriter::noteApplyCost(qint64 cpuBeforeUs, qint64 records) {
-    // Batches too small to measure (thread CPU time has µs resolution but
-    // the scheduler charges in ticks on some kernels) are skipped.
-    if (records < 64)
+void SessionWriter::noteApplyCost(qint64 iterationCpuUs) {
+    // The writer's CPU per applied record, commits included, summed over a
+    // few thousand records (a small batch ending in a commit would read as
+    // 20-30 µs per record); what spooling cost is not part of it.
+    m_costCpuUs += std::max<qint64>(0, iterationCpuUs - m_spillCpuUs);
+    m_spillCpuUs = 0;
+    if (m_costRecords < 2000)
         return;
-    const double cost = static_cast<double>(CpuPressure::threadCpuUs() - cpuBeforeUs) /
-                        static_cast<double>(records);
-    m_applyCostUs = 0.8 * m_applyCostUs + 0.2 * cost;
+    const double cost = static_cast<double>(m_costCpuUs) / static_cast<double>(m_costRecords);
+    m_applyCostUs = 0.7 * m_applyCostUs + 0.3 * cost;
+    m_costCpuUs = 0;
+    m_costRecords = 0;
 }
 
 void SessionWriter::releaseMemory(std::vector<QueuedRecord>& batch) {

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -131,9 +132,12 @@ private:
     void drainSpool(std::chrono::milliseconds budget);
     void rewindSpool();
     void sampleLoad(std::size_t arrived);
-    void noteApplyCost(qint64 cpuBeforeUs, qint64 records);
+    void noteApplyCost(qint64 iterationCpuUs);
+    void spillInto(std::vector<QueuedRecord>& batch);
+    // How long the oldest record not yet applied from the spool has waited.
+    [[nodiscard]] double spoolLagSeconds();
     [[nodiscard]] bool spoolPending() const;
-    [[nodiscard]] bool mayDrain(bool stopping) const;
+    [[nodiscard]] bool mayDrain(bool stopping);
 
     using Clock = std::chrono::steady_clock;
 
@@ -165,6 +169,11 @@ private:
     std::optional<qint64> m_windowStalledUs;
     qint64 m_windowArrivals = 0;
     double m_applyCostUs = 7.0; // CPU per applied record, measured (initial guess: 35 µs / 5)
+    qint64 m_costCpuUs = 0;     // applying and committing, since the last estimate
+    qint64 m_costRecords = 0;
+    qint64 m_spillCpuUs = 0; // spooling, in the current loop iteration
+    // Spool offsets at the end of each flushed batch and when it was flushed.
+    std::deque<std::pair<qint64, Clock::time_point>> m_spoolBatches;
 
     // Shared with status().
     mutable std::mutex m_statusMutex;

@@ -2,15 +2,16 @@
 
 namespace spyglass::core::store {
 
-void SpoolPolicy::observe(const WriterLoad& load) {
+void SpoolPolicy::observe(const WriterLoad& load, bool spooling) {
     if (m_use != SpoolUse::WhenContended || load.cpuPressure < 0) {
         m_contended = false; // no pressure figure: never defer the index
         return;
     }
-    // Hysteresis on the demand, not on the pressure: while spooling the
-    // writer's own work no longer adds to the pressure it measures.
-    const double needed = m_contended ? kLightDemand : kHeavyDemand;
-    m_contended = load.cpuPressure >= kContendedPressure && load.demandCores >= needed;
+    if (spooling && m_contended) {
+        m_contended = load.demandCores >= kLightDemand; // until the traffic eases
+        return;
+    }
+    m_contended = load.cpuPressure >= kContendedPressure && load.demandCores >= kHeavyDemand;
 }
 
 bool SpoolPolicy::spill(bool spoolEmpty) const {
@@ -25,12 +26,13 @@ bool SpoolPolicy::spill(bool spoolEmpty) const {
     return false;
 }
 
-bool SpoolPolicy::drain(bool spoolEmpty, qint64 spoolBytes, bool stopping) const {
+bool SpoolPolicy::drain(bool spoolEmpty, qint64 spoolBytes, double lagSeconds,
+                        bool stopping) const {
     if (spoolEmpty)
         return false;
     if (stopping || m_use != SpoolUse::WhenContended)
         return true;
-    return !m_contended || spoolBytes >= kMaxSpoolBytes;
+    return !m_contended || spoolBytes >= kMaxSpoolBytes || lagSeconds >= kMaxLagSeconds;
 }
 
 } // namespace spyglass::core::store
