@@ -89,6 +89,15 @@ std::unique_ptr<SessionWriter> openWriter(const QString& path, SpoolUse spool) {
     return std::move(writer).value();
 }
 
+// Exchanges [first, last] recorded the ordinary way (no spool), then stopped.
+void recordAtOnce(const QString& path, qint64 first, qint64 last) {
+    auto writer = openWriter(path, SpoolUse::Never);
+    writer->start();
+    for (qint64 n = first; n <= last; ++n)
+        exchange(n).recordInto(*writer);
+    writer->stop();
+}
+
 void verifyWhole(SessionInspector& db, qint64 n) {
     const SyntheticExchange e = exchange(n);
     const QByteArray where = "path = '/spool/" + QByteArray::number(n) + "'";
@@ -153,13 +162,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath("s.spyglass");
         // Exchanges 1-40 were committed from the spool, 41-100 were not yet.
-        {
-            auto writer = openWriter(path, SpoolUse::Never);
-            writer->start();
-            for (qint64 n = 1; n <= 40; ++n)
-                exchange(n).recordInto(*writer);
-            writer->stop();
-        }
+        recordAtOnce(path, 1, 40);
         quint64 id = 0;
         const std::vector<qint64> ends = writeSpool(spool_position::pathFor(path), 1, 100, &id);
         {
@@ -201,13 +204,7 @@ private Q_SLOTS:
         // what the spool held, too.
         QTemporaryDir dir;
         const QString path = dir.filePath("s.spyglass");
-        {
-            auto writer = openWriter(path, SpoolUse::Never);
-            writer->start();
-            for (qint64 n = 1; n <= 5; ++n)
-                exchange(n).recordInto(*writer);
-            writer->stop();
-        }
+        recordAtOnce(path, 1, 5);
         writeSpool(spool_position::pathFor(path), 6, 20);
         auto reader = SessionReader::open(path);
         QVERIFY(reader);
@@ -220,12 +217,7 @@ private Q_SLOTS:
     void aReaderLeavesALiveRecordersSpoolAlone() {
         QTemporaryDir dir;
         const QString path = dir.filePath("s.spyglass");
-        {
-            auto writer = openWriter(path, SpoolUse::Never);
-            writer->start();
-            exchange(1).recordInto(*writer);
-            writer->stop();
-        }
+        recordAtOnce(path, 1, 1);
         auto live = RecordSpool::create(spool_position::pathFor(path));
         QVERIFY(live);
         QByteArray encoded;
