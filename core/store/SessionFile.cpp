@@ -1,7 +1,9 @@
 #include "SessionFile.h"
 
+#include "RecordSpool.h"
 #include "SessionHeader.h"
 #include "SessionSchema.h"
+#include "SpoolRecovery.h"
 #include "certs/SecureFile.h"
 
 #include <QDir>
@@ -192,6 +194,18 @@ Result<QString> SessionFile::newDefaultPath(const QDateTime& now) {
 }
 
 Status SessionFile::saveAs(const QString& source, const QString& destination) {
+    // Records a killed recorder left in SOURCE-spool go into the session
+    // first. A running recorder's spool holds records that are not in the
+    // file yet, and a copy taken now would never get them: refuse, with
+    // what to do, rather than save less than was captured.
+    (void)recoverStaleSpool(source);
+    if (const QString spool = spool_position::pathFor(source); RecordSpool::isHeld(spool))
+        return Error{QStringLiteral("not saved yet: the recorder is still indexing exchanges it "
+                                    "set aside in %1 while every core was busy, and a copy now "
+                                    "would miss them. Save again once the status bar no longer "
+                                    "says \"indexing\" (at most about 10 s after the traffic "
+                                    "eases)")
+                         .arg(spool)};
     auto connection = openForReading(source);
     if (!connection)
         return connection.error();

@@ -9,6 +9,7 @@
 #include "SyntheticExchange.h"
 #include "core/store/RecordCodec.h"
 #include "core/store/RecordSpool.h"
+#include "core/store/SessionFile.h"
 #include "core/store/SessionReader.h"
 #include "core/store/SessionWriter.h"
 #include "core/store/SpoolRecovery.h"
@@ -232,6 +233,33 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(spool_position::pathFor(path)));
         SessionInspector db(path);
         QCOMPARE(db.integer("SELECT count(*) FROM exchanges"), 1);
+    }
+
+    void saveAsIncludesAStaleSpoolAndWaitsForALiveOne() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("s.spyglass");
+        recordAtOnce(path, 1, 3);
+        // A killed recorder's spool: the copy has its exchanges too.
+        writeSpool(spool_position::pathFor(path), 4, 9);
+        QVERIFY(SessionFile::saveAs(path, dir.filePath("copy.spyglass")));
+        {
+            SessionInspector copy(dir.filePath("copy.spyglass"));
+            QCOMPARE(copy.integer("SELECT count(*) FROM exchanges WHERE state = 'complete'"), 9);
+            verifyWhole(copy, 9);
+        }
+        // A running recorder's spool: not saved, and nothing is written.
+        auto live = RecordSpool::create(spool_position::pathFor(path));
+        QVERIFY(live);
+        const Status refused = SessionFile::saveAs(path, dir.filePath("early.spyglass"));
+        QVERIFY(!refused);
+        QVERIFY2(refused.errorMessage().contains("still indexing"),
+                 qPrintable(refused.errorMessage()));
+        QVERIFY2(refused.errorMessage().contains(spool_position::pathFor(path)),
+                 qPrintable(refused.errorMessage()));
+        QVERIFY(!QFile::exists(dir.filePath("early.spyglass")));
+        // Indexed and removed: saving works again.
+        QVERIFY(live.value()->remove());
+        QVERIFY(SessionFile::saveAs(path, dir.filePath("later.spyglass")));
     }
 
     void aSpoolInUseByARunningRecorderIsNotTouched() {
