@@ -193,6 +193,10 @@ Result<QString> SessionFile::newDefaultPath(const QDateTime& now) {
     return Error{QStringLiteral("no free session file name in %1").arg(directory)};
 }
 
+Status SessionFile::markOpenExchangesIncomplete(SqliteConnection& db) {
+    return db.exec("UPDATE exchanges SET state = 'incomplete' WHERE state = 'open'");
+}
+
 Status SessionFile::saveAs(const QString& source, const QString& destination) {
     // Records a killed recorder left in SOURCE-spool go into the session
     // first. A running recorder's spool holds records that are not in the

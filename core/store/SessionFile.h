@@ -38,6 +38,9 @@ public:
     // is upgraded first when the file is writable. An empty file (a lazy
     // writer that has recorded nothing yet) is refused with a clear message.
     static Result<std::unique_ptr<SqliteConnection>> openForReading(const QString& path);
+    // Exchanges left 'open' by a recorder that stopped (killed, or paused by
+    // a storage error) can never finish: they become 'incomplete'.
+    [[nodiscard]] static Status markOpenExchangesIncomplete(SqliteConnection& db);
 
     // <app data>/sessions, e.g. ~/.local/share/Spyglass/sessions. Needs the
     // QCoreApplication's name set ("Spyglass").

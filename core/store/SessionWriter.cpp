@@ -79,9 +79,7 @@ SessionWriter::openConnection(const WriterOptions& options) {
     if (!db)
         return db.error();
     // Exchanges a crashed or killed run left open can never finish now.
-    if (Status swept =
-            db.value()->exec("UPDATE exchanges SET state = 'incomplete' WHERE state = 'open'");
-        !swept)
+    if (Status swept = SessionFile::markOpenExchangesIncomplete(*db.value()); !swept)
         return Error{QStringLiteral("cannot write %1: %2").arg(options.path, swept.errorMessage())};
     // Records a killed run left in its spool, not yet in the file.
     if (auto replayed = replayStaleSpool(*db.value(), options.path); !replayed)
@@ -222,10 +220,11 @@ void SessionWriter::run() {
             }
         }
         if (!batch.empty()) {
-            if (m_policy.spill(!spoolPending()) && m_appliedSynchronous.load() != 2)
+            // Behind what waits in the spool, whatever the setting; a durable
+            // capture starts no spool (it is not synced).
+            const bool durable = m_appliedSynchronous.load() == 2;
+            if (spoolPending() || (!durable && m_policy.spill(true)))
                 spillBatch(batch);
-            else if (spoolPending())
-                spillBatch(batch); // behind what waits, whatever the setting
             else
                 applyBatch(batch);
         }
@@ -585,7 +584,7 @@ void SessionWriter::tryResume() {
                 done = m_db->exec("DELETE FROM session WHERE key = 'resume_probe'");
             // Exchanges in flight when recording paused can never finish.
             if (done)
-                done = m_db->exec("UPDATE exchanges SET state = 'incomplete' WHERE state = 'open'");
+                done = SessionFile::markOpenExchangesIncomplete(*m_db);
             if (done)
                 done = m_db->exec("COMMIT");
             if (!done)

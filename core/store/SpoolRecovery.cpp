@@ -151,9 +151,7 @@ Result<qint64> recoverStaleSpool(const QString& sessionPath) {
     if (!db)
         return db.error();
     // The recorder that left the spool is gone: its open rows cannot finish.
-    if (Status swept =
-            db.value()->exec("UPDATE exchanges SET state = 'incomplete' WHERE state = 'open'");
-        !swept)
+    if (Status swept = SessionFile::markOpenExchangesIncomplete(*db.value()); !swept)
         return swept.error();
     return replay(*db.value(), *opened.value());
 }
