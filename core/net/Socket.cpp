@@ -198,6 +198,8 @@ void Socket::onReadable() {
             m_cb.data(std::move(chunk));
             if (!*alive)
                 return;
+            if (m_relayOut)
+                break; // the layer switched to the kernel relay: splice from now on
             if (n < kReadChunk)
                 break; // drained for now; saves a recv that would say EAGAIN
             continue;

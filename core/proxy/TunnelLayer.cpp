@@ -18,10 +18,6 @@ void TunnelLayer::start(qint64 /*nowUs*/, QByteArray fromClient, QByteArray from
         relay(kClientConn, fromClient, out);
     if (!fromServer.isEmpty())
         relay(m_server, fromServer, out);
-    // After the SendData above: the driver writes queued bytes before the
-    // relayed ones, so the early ClientHello keeps its place.
-    if (m_kernelRelay)
-        out.push_back(command::RelayInKernel{kClientConn, m_server});
 }
 
 void TunnelLayer::handle(const Event& event, Commands& out) {
@@ -64,6 +60,17 @@ void TunnelLayer::relay(ConnId from, const QByteArray& data, Commands& out) {
     else
         m_summary.bytesDown += data.size();
     out.push_back(command::SendData{peerOf(from), data});
+    maybeRelayInKernel(out);
+}
+
+void TunnelLayer::maybeRelayInKernel(Commands& out) {
+    if (!m_kernelRelay || m_kernelRelayRequested ||
+        m_summary.bytesUp + m_summary.bytesDown < kKernelRelayAfterBytes)
+        return;
+    m_kernelRelayRequested = true;
+    // After the SendData above: the driver writes queued bytes before the
+    // relayed ones, so nothing is reordered by the switch.
+    out.push_back(command::RelayInKernel{kClientConn, m_server});
 }
 
 // `bytes` moved without us (kernel relay) are counted here; either way the

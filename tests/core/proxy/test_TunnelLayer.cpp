@@ -88,9 +88,11 @@ private Q_SLOTS:
         }
     }
 
-    // A blind tunnel asks for the kernel relay after queuing the early bytes;
-    // the relay's byte counts are recorded and keep the timers as data does.
-    void kernelRelayAfterEarlyBytesAndCountsRelayedBytes() {
+    // A blind tunnel relays by copying until kKernelRelayAfterBytes have
+    // passed (short tunnels never pay for the pipes), then asks for the
+    // kernel relay once, after the SendData that crossed the mark; the
+    // relay's byte counts are recorded and keep the timers as data does.
+    void kernelRelayAfterEnoughBytesAndCountsRelayedBytes() {
         StartedTunnel layer;
         layer.tunnel.enableKernelRelay();
         Commands out;
@@ -98,16 +100,47 @@ private Q_SLOTS:
         QStringList described;
         for (const auto& c : out)
             described << testing::describe(c);
-        QCOMPARE(described,
-                 (QStringList{"timer 100 5000", "send 1 client-hello", "kernel-relay 0 1"}));
+        QCOMPARE(described, (QStringList{"timer 100 5000", "send 1 client-hello"}));
         Playbook pb(layer);
+        const qint64 mark = TunnelLayer::kKernelRelayAfterBytes;
+        const QByteArray almost(mark - 12 - 1, 'a'); // 12: "client-hello"
+        {
+            const QStringList got = pb << event::DataReceived{1, almost};
+            QCOMPARE(got.size(), 2);
+            QVERIFY(got.at(0).startsWith("send 0 aaa"));
+            QCOMPARE(got.at(1), QString("timer 100 5000"));
+        }
+        {
+            const QStringList got = pb << event::DataReceived{0, "xy"};
+            QCOMPARE(got, (QStringList{"send 1 xy", "kernel-relay 0 1", "timer 100 5000"}));
+        }
+        {
+            // Asked once: bytes still in flight when the switch was made
+            // arrive as data and are relayed in order, without asking again.
+            const QStringList got = pb << event::DataReceived{1, "late"};
+            QCOMPARE(got, (QStringList{"send 0 late", "timer 100 5000"}));
+        }
         QCOMPARE((pb << event::BytesRelayed{0, 1000}), (QStringList{"timer 100 5000"}));
         QCOMPARE((pb << event::BytesRelayed{1, 70000}), (QStringList{"timer 100 5000"}));
         QCOMPARE((pb << event::PeerClosed{0}), (QStringList{"shutdown 1", "timer 101 700"}));
         QCOMPARE((pb << event::BytesRelayed{1, 30000}),
                  (QStringList{"timer 100 5000", "timer 101 700"}));
         const QStringList got = pb << event::PeerClosed{1};
-        QVERIFY(got.contains("report CONNECT example.com:443 200 up=1012 down=100000"));
+        const qint64 up = 12 + 2 + 1000;
+        const qint64 down = almost.size() + 4 + 100000;
+        QVERIFY2(got.contains(
+                     QString("report CONNECT example.com:443 200 up=%1 down=%2").arg(up).arg(down)),
+                 qPrintable(got.join(" | ")));
+    }
+
+    // Without enableKernelRelay (a tunnel inside TLS) it never asks.
+    void noKernelRelayUnlessEnabled() {
+        StartedTunnel layer;
+        Playbook pb(layer);
+        const QStringList got =
+            pb << event::DataReceived{0, QByteArray(TunnelLayer::kKernelRelayAfterBytes * 2, 'b')};
+        QCOMPARE(got.size(), 2);
+        QVERIFY(!got.join(" ").contains("kernel-relay"));
     }
 
     void finTimerClosesBoth() {
