@@ -2,8 +2,10 @@
 
 #include "TlsContexts.h"
 
+#include <algorithm>
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <utility>
 
 namespace spyglass::core::tls {
 
@@ -26,9 +28,29 @@ TlsConnection::~TlsConnection() {
     SSL_free(m_ssl);
 }
 
-void TlsConnection::feed(QByteArrayView ciphertext) {
-    if (!ciphertext.isEmpty())
-        BIO_write(m_in, ciphertext.data(), static_cast<int>(ciphertext.size()));
+void TlsConnection::feed(const QByteArray& ciphertext) {
+    if (ciphertext.isEmpty())
+        return;
+    if (m_inputOffset < m_input.size())
+        m_input = m_input.sliced(m_inputOffset) + ciphertext; // rare: fed before all was used
+    else
+        m_input = ciphertext;
+    m_inputOffset = 0;
+    meterInput();
+}
+
+bool TlsConnection::meterInput() {
+    const qsizetype left = m_input.size() - m_inputOffset;
+    if (left <= 0)
+        return false;
+    const qsizetype piece = std::min(left, kBioPiece);
+    BIO_write(m_in, m_input.constData() + m_inputOffset, static_cast<int>(piece));
+    m_inputOffset += piece;
+    if (m_inputOffset == m_input.size()) {
+        m_input = QByteArray();
+        m_inputOffset = 0;
+    }
+    return true;
 }
 
 TlsConnection::Progress TlsConnection::handshake() {
@@ -36,17 +58,21 @@ TlsConnection::Progress TlsConnection::handshake() {
         return Progress::Done;
     if (!m_failure.isEmpty())
         return Progress::Failed;
-    ERR_clear_error();
-    const int rc = SSL_do_handshake(m_ssl);
-    if (rc == 1) {
-        m_done = true;
-        return Progress::Done;
+    for (;;) {
+        ERR_clear_error();
+        const int rc = SSL_do_handshake(m_ssl);
+        if (rc == 1) {
+            m_done = true;
+            return Progress::Done;
+        }
+        const int error = SSL_get_error(m_ssl, rc);
+        if (error == SSL_ERROR_WANT_READ && meterInput())
+            continue;
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
+            return Progress::InProgress;
+        fail(error);
+        return Progress::Failed;
     }
-    const int error = SSL_get_error(m_ssl, rc);
-    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
-        return Progress::InProgress;
-    fail(error);
-    return Progress::Failed;
 }
 
 bool TlsConnection::read(QByteArray& out) {
@@ -60,6 +86,8 @@ bool TlsConnection::read(QByteArray& out) {
             continue;
         }
         const int error = SSL_get_error(m_ssl, rc);
+        if (error == SSL_ERROR_WANT_READ && meterInput())
+            continue;
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
             return true;
         if (error == SSL_ERROR_ZERO_RETURN) {
@@ -72,18 +100,35 @@ bool TlsConnection::read(QByteArray& out) {
 }
 
 void TlsConnection::write(QByteArrayView plaintext) {
+    if (plaintext.size() > kBioPiece) // records add 22 bytes (TLS 1.3) per 16 KiB
+        m_output.reserve(m_output.size() + BIO_pending(m_out) + plaintext.size() +
+                         plaintext.size() / 512 + 64);
     qsizetype offset = 0;
     while (offset < plaintext.size()) {
+        // A record at a time, each taken out of the BIO (see kBioPiece).
+        const qsizetype piece = std::min<qsizetype>(plaintext.size() - offset, 16 * 1024);
         ERR_clear_error();
         size_t written = 0;
-        const int rc = SSL_write_ex(m_ssl, plaintext.data() + offset,
-                                    static_cast<size_t>(plaintext.size() - offset), &written);
+        const int rc =
+            SSL_write_ex(m_ssl, plaintext.data() + offset, static_cast<size_t>(piece), &written);
         if (rc != 1) {
             fail(SSL_get_error(m_ssl, rc));
             return;
         }
         offset += static_cast<qsizetype>(written);
+        if (offset < plaintext.size())
+            collectOutput();
     }
+}
+
+void TlsConnection::collectOutput() {
+    const int pending = BIO_pending(m_out);
+    if (pending <= 0)
+        return;
+    const qsizetype at = m_output.size();
+    m_output.resize(at + pending);
+    const int n = BIO_read(m_out, m_output.data() + at, pending);
+    m_output.resize(at + (n > 0 ? n : 0));
 }
 
 void TlsConnection::shutdown() {
@@ -92,6 +137,10 @@ void TlsConnection::shutdown() {
 }
 
 QByteArray TlsConnection::takeOutput() {
+    if (!m_output.isEmpty()) {
+        collectOutput();
+        return std::exchange(m_output, QByteArray());
+    }
     const int pending = BIO_pending(m_out);
     if (pending <= 0)
         return {};

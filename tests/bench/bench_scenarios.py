@@ -48,6 +48,12 @@ def full_scenarios(duration, new_hosts):
         Scenario("rec100k", "100,000 exchanges (90,000 more)",
                  ["--connections", "16", "--requests", "90000"], runs=1,
                  only="spyglass-intercept", requests=90000, timeout=900),
+        # One slow reader, then four on the same proxy: what the three more
+        # cost is what a slow connection costs (the recorder's buffers and
+        # SQLite's cache, there for one as for four, cancel out).
+        Scenario("slow1", "1 slow reader, 16 MiB at 4 MiB/s",
+                 ["--connections", "1", "--requests", "1", "--read-rate", str(4 * MIB)],
+                 metric="mib_s", runs=1, requests=1, timeout=240, path="16m"),
         Scenario("slow", "4 slow readers, 16 MiB at 4 MiB/s each",
                  ["--connections", "4", "--requests", "4", "--read-rate", str(4 * MIB)],
                  metric="mib_s", runs=1, requests=4, timeout=240, path="16m"),

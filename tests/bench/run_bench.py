@@ -320,7 +320,13 @@ def note_for(key, proxy, runs, by):
         r = runs[0]
         n = 4 if "4 slow" in r["title"] else 1
         grow = (r["peak_rss"] - r["rss_before"]) / MIB
-        return f"peak RSS {grow:+.1f} MiB over before ({grow / n:+.2f} MiB per slow conn)"
+        text = f"peak RSS {grow:+.1f} MiB over before ({grow / n:+.2f} MiB per slow conn)"
+        one = by.get((proxy, "slow1"))
+        if n == 4 and one and one[0]["peak_rss"]:
+            # The slope: what three more slow readers cost over one.
+            per = (r["peak_rss"] - one[0]["peak_rss"]) / MIB / 3
+            text += f"; {per:+.2f} MiB per slow conn over 1 slow reader's peak"
+        return text
     return ""
 
 

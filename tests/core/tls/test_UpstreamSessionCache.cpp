@@ -4,6 +4,7 @@
 // BIOs: the second connection to the same host:port+SNI resumes (although
 // the first ended without close_notify), another port or name does not, and
 // the cache stays within its bound.
+#include "OriginContext.h"
 #include "core/tls/TlsConnection.h"
 #include "core/tls/TlsContexts.h"
 #include "core/tls/UpstreamVerification.h"
@@ -13,32 +14,9 @@
 #include <openssl/x509.h>
 
 using namespace spyglass::core::tls;
+using spyglass::testing::makeOriginContext;
 
 namespace {
-
-// A self-signed P-256 certificate for the origin (the client leg under test
-// does not verify: serverFacing(false)).
-SSL_CTX* makeOriginContext() {
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    X509* cert = X509_new();
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("origin.test"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    X509_sign(cert, key, EVP_sha256());
-    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-    SSL_CTX_use_certificate(ctx, cert);
-    SSL_CTX_use_PrivateKey(ctx, key);
-    // As real servers do (nginx, openssl s_server): sessions belong to this service.
-    SSL_CTX_set_session_id_context(ctx, reinterpret_cast<const unsigned char*>("origin"), 6);
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    return ctx;
-}
 
 // One connection: handshake, then one byte of application data each way so
 // the client reads the TLS 1.3 tickets sent after the handshake. Returns
