@@ -70,6 +70,14 @@ Status ensurePrivateFile(const QString& path) {
 }
 
 Status applyWriterPragmas(SqliteConnection& connection, SessionFile::Durability durability) {
+    // New files only (SQLite keeps an existing file's page size): 16 KiB
+    // pages. Indexing a spooled burst of keep-alive exchanges cost 37-39 µs
+    // per exchange with 4 KiB pages, 32.7 with 8 KiB, 29-31 with 16 KiB,
+    // 27-29 with 32 or 64 KiB: fewer WAL frames, checksums and b-tree splits
+    // per exchange. Not larger, because every commit writes each touched
+    // page whole, which a session recording a trickle pays for.
+    if (Status done = connection.exec("PRAGMA page_size = 16384"); !done)
+        return done;
     auto mode = connection.prepare("PRAGMA journal_mode = WAL");
     if (!mode)
         return mode.error();

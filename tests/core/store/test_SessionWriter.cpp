@@ -6,6 +6,7 @@
 #include "core/store/RecordApplier.h"
 #include "core/store/SessionReader.h"
 #include "core/store/SessionWriter.h"
+#include "core/store/SqliteConnection.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -429,6 +430,35 @@ private Q_SLOTS:
         QCOMPARE(db.bytes("SELECT group_concat(id || path, ' ') FROM exchanges"),
                  QByteArray("1/run0 2/run1"));
         QCOMPARE(db.integer("SELECT exchanges FROM hosts"), 2);
+    }
+
+    // docs/session-format.md: new files have 16 KiB pages; a file made with
+    // another page size keeps it (SQLite cannot change it in WAL mode) and
+    // is appended to as before.
+    void newFilesHave16KiBPagesOldOnesKeepTheirs() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("s.spyglass");
+        for (int run = 0; run < 2; ++run) {
+            auto writer = openWriter(path);
+            writer->start();
+            SyntheticExchange e;
+            e.path = "/run" + QByteArray::number(run);
+            e.recordInto(*writer);
+            writer->stop();
+            if (run == 0) {
+                QCOMPARE(SessionInspector(path).integer("PRAGMA page_size"), 16384);
+                // As an older Spyglass wrote it: 4 KiB pages.
+                auto db = SqliteConnection::open(path, SqliteConnection::Access::ReadWrite);
+                QVERIFY(db);
+                QVERIFY(db.value()->exec("PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; "
+                                         "VACUUM; PRAGMA journal_mode = WAL;"));
+            }
+        }
+        SessionInspector db(path);
+        QCOMPARE(db.integer("PRAGMA page_size"), 4096);
+        QCOMPARE(db.bytes("SELECT group_concat(path, ' ') FROM exchanges"),
+                 QByteArray("/run0 /run1"));
+        QCOMPARE(db.bytes("PRAGMA integrity_check"), QByteArray("ok"));
     }
 
     void commitListenerReportsWhatIsDurable() {
