@@ -34,6 +34,14 @@ QByteArray readHead(int fd) {
     return head;
 }
 
+// A proxy on an ephemeral 127.0.0.1 port that tunnels to any port.
+proxy::ProxyConfig tunnelConfig() {
+    proxy::ProxyConfig config;
+    config.listenPort = 0;
+    config.allowAnyConnectPort = true;
+    return config;
+}
+
 // The pipes this process holds open: a kernel relay makes two per tunnel.
 int openPipeEnds() {
     int pipes = 0;
@@ -84,10 +92,7 @@ private Q_SLOTS:
         });
 
         Summaries summaries;
-        proxy::ProxyConfig config;
-        config.listenPort = 0;
-        config.allowAnyConnectPort = true;
-        net::ProxyServer server(config, &summaries);
+        net::ProxyServer server(tunnelConfig(), &summaries);
         QString error;
         QVERIFY2(server.start(&error), qPrintable(error));
         const quint16 proxyPort = server.config().listenPort;
@@ -152,10 +157,7 @@ private Q_SLOTS:
         });
 
         Summaries summaries;
-        proxy::ProxyConfig config;
-        config.listenPort = 0;
-        config.allowAnyConnectPort = true;
-        net::ProxyServer server(config, &summaries);
+        net::ProxyServer server(tunnelConfig(), &summaries);
         QString error;
         QVERIFY2(server.start(&error), qPrintable(error));
         const int pipesBefore = openPipeEnds();
