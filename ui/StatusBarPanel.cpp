@@ -106,8 +106,8 @@ void StatusBarPanel::refresh() {
     else if (status.spooledRecords > 0)
         // Busy cores: records wait in the spool and are indexed when there
         // is room (docs/architecture.md, "Recording").
-        m_state->setText(
-            tr("Recording to %1 (indexing %2 records)").arg(file).arg(status.spooledRecords));
+        m_state->setText(tr("Recording to %1 (indexing %2 records)")
+                             .arg(file, QLocale().toString(status.spooledRecords)));
     else
         m_state->setText(tr("Recording to %1").arg(file));
     const auto counters = m_proxy.counters();
