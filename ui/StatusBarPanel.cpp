@@ -110,6 +110,16 @@ void StatusBarPanel::refresh() {
                              .arg(file, QLocale().toString(status.spooledRecords)));
     else
         m_state->setText(tr("Recording to %1").arg(file));
+    // New session hands the old file's remaining indexing to a thread of
+    // its own; say so until it is done (its file is not complete before).
+    if (const auto earlier = m_recording.earlierSessions(); earlier.finishing > 0) {
+        QString finishing = earlier.finishing == 1
+                                ? tr("finishing the previous session")
+                                : tr("finishing %1 earlier sessions").arg(earlier.finishing);
+        if (earlier.recordsLeft > 0)
+            finishing += tr(" (indexing %1 records)").arg(QLocale().toString(earlier.recordsLeft));
+        m_state->setText(m_state->text() + QStringLiteral(" · ") + finishing);
+    }
     const auto counters = m_proxy.counters();
     m_state->setToolTip(tr("%1\nThis run: %2 exchanges, %3 tunnels")
                             .arg(m_recording.sessionPath())

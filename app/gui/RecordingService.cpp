@@ -10,7 +10,12 @@ using core::store::WriterOptions;
 RecordingService::RecordingService(std::optional<WriterOptions> options, QObject* parent)
     : ui::RecordingControl(parent)
     , m_options(std::move(options))
-    , m_template(m_options.value_or(WriterOptions{})) {}
+    , m_template(m_options.value_or(WriterOptions{}))
+    , m_finishing([this] {
+        // From a finishing thread: the status bar drops "finishing".
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT statusChanged(); }, Qt::QueuedConnection);
+    }) {}
 
 RecordingService::~RecordingService() {
     stop();
@@ -51,8 +56,10 @@ bool RecordingService::openWriter(const WriterOptions& options, QString* error) 
     m_writer = std::move(writer);
     if (!m_paused)
         m_gate.setTarget(m_writer);
-    if (old)
-        old->stop(); // drains what it queued; the gate sends it nothing more
+    // The gate sends the old writer nothing more; what it queued and spooled
+    // is applied on a thread of its own (FinishingWriters), so the window
+    // does not wait for it.
+    m_finishing.finish(std::move(old));
     m_options = options;
     return true;
 }
@@ -61,6 +68,7 @@ void RecordingService::stop() {
     m_gate.setTarget(nullptr);
     if (m_writer)
         m_writer->stop();
+    m_finishing.waitAll();
 }
 
 void RecordingService::setSessionTemplate(const ui::RecordingSettings& settings) {
@@ -121,6 +129,10 @@ core::store::RecorderStatus RecordingService::status() const {
     if (!m_writer)
         return {};
     return m_writer->status();
+}
+
+ui::RecordingControl::EarlierSessions RecordingService::earlierSessions() const {
+    return {m_finishing.count(), m_finishing.recordsLeft()};
 }
 
 void RecordingService::retryAfterError() {

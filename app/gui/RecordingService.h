@@ -1,5 +1,6 @@
 #pragma once
 
+#include "FinishingWriters.h"
 #include "app/common/RecordingGate.h"
 #include "core/store/SessionWriter.h"
 #include "ui/services/RecordingControl.h"
@@ -26,7 +27,8 @@ public:
 
     // Opens and starts the first session; false with `error` set.
     bool start(QString* error);
-    // Finishes the writes (after the proxy stopped). Idempotent.
+    // Finishes the writes (after the proxy stopped), the earlier sessions'
+    // too. Idempotent.
     void stop();
     // The recorder to hand to ProxyThread::setRecorder.
     [[nodiscard]] core::record::Recorder& recorder() { return m_gate; }
@@ -36,11 +38,16 @@ public:
     void setRecording(bool on) override;
     bool startNewSession(QString* error) override;
     [[nodiscard]] core::store::RecorderStatus status() const override;
+    [[nodiscard]] EarlierSessions earlierSessions() const override;
     void retryAfterError() override;
     void applyRecordingSettings(const ui::RecordingSettings& settings) override;
     // Only for the sessions started later (at start-up the first session
     // keeps what the command line said).
     void setSessionTemplate(const ui::RecordingSettings& settings);
+    // The writer of the current session, for tests that slow it down.
+    [[nodiscard]] std::shared_ptr<core::store::SessionWriter> writerForTesting() const {
+        return m_writer;
+    }
 
 private:
     bool openWriter(const core::store::WriterOptions& options, QString* error);
@@ -50,6 +57,9 @@ private:
     RecordingGate m_gate;
     std::shared_ptr<core::store::SessionWriter> m_writer;
     bool m_paused = false;
+    // Declared last: destroyed (and waited for) first, while the members
+    // its threads' writers report to still exist.
+    FinishingWriters m_finishing;
 };
 
 } // namespace spyglass::app

@@ -30,6 +30,14 @@ public:
     virtual bool startNewSession(QString* error) = 0;
     // Storage state and the counters of losses (dropped, failed).
     [[nodiscard]] virtual core::store::RecorderStatus status() const = 0;
+    // Sessions left for a new one whose records are still being indexed
+    // into their files (after heavy traffic that takes seconds; it goes on
+    // in the background).
+    struct EarlierSessions {
+        int finishing = 0;
+        qint64 recordsLeft = 0; // records they still have to index
+    };
+    [[nodiscard]] virtual EarlierSessions earlierSessions() const = 0;
     // Asks a writer paused by a storage error to try again now.
     virtual void retryAfterError() = 0;
     // Body cap and durability for the session being recorded (from its next

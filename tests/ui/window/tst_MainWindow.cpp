@@ -5,6 +5,7 @@
 // toolbar and File actions driven by objectName. Settings live in a temp
 // INI file and the CA in a temp directory.
 #include "Origins.h"
+#include "SandboxedApp.h"
 #include "app/gui/GuiApp.h"
 #include "app/gui/ProxyService.h"
 #include "app/gui/RecordingService.h"
@@ -99,18 +100,10 @@ private:
     QAction* action(const char* name) { return child<QAction>(m_app->window(), name); }
 
     bool startApp(QString* error, const QStringList& upstreamCas = {}) {
-        app::GuiApp::Options options;
-        options.config.listenPort = 0;
+        app::GuiApp::Options options =
+            testing::sandboxedAppOptions(*m_tmp, tmp(QStringLiteral("first.spyglass")));
         options.config.allowAnyConnectPort = true; // the TLS origin is not on 443
         options.config.intercept.upstreamCaFiles = upstreamCas;
-        core::store::WriterOptions recording;
-        recording.path = tmp(QStringLiteral("first.spyglass"));
-        options.recording = recording;
-        options.caDir = tmp(QStringLiteral("ca"));
-        options.trust.home = tmp(QStringLiteral("home"));
-        options.trust.flavour = app::TrustEnvironment::Flavour::Redirected;
-        options.trust.systemAnchorDir = tmp(QStringLiteral("anchors"));
-        options.trust.systemBundle = tmp(QStringLiteral("bundle.pem"));
         m_app = std::make_unique<app::GuiApp>(options, *m_settings, m_prompts);
         return m_app->start(error);
     }

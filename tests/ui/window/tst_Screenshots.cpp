@@ -6,8 +6,11 @@
 // extended by real curl requests through the proxy.
 #include "CaptureFixture.h"
 #include "Origins.h"
+#include "SandboxedApp.h"
+#include "SyntheticExchange.h" // tests/core/store
 #include "app/common/InterceptSetup.h"
 #include "app/gui/GuiApp.h"
+#include "app/gui/RecordingService.h"
 #include "app/gui/TrustService.h"
 #include "ui/MainWindow.h"
 #include "ui/dialogs/RootCaDialog.h"
@@ -18,8 +21,10 @@
 #include "ui/list/HostListModel.h"
 #include "ui/list/HostListView.h"
 
+#include <QAction>
 #include <QDeadlineTimer>
 #include <QLabel>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTest>
 
@@ -54,19 +59,11 @@ private Q_SLOTS:
         QSettings settings(tmp(QStringLiteral("settings.ini")), QSettings::IniFormat);
         settings.setValue(QStringLiteral("window/welcomeSeen"), true);
         ScriptedPrompts prompts;
-        app::GuiApp::Options options;
-        options.config.listenPort = 0;
+        // Appended to, like --session FILE.
+        app::GuiApp::Options options = testing::sandboxedAppOptions(m_tmp, session);
         QVERIFY(options.config.intercept.rules.addInclude(QStringLiteral("*.github.com"), &error));
         QVERIFY(options.config.intercept.rules.addInclude(
             QStringLiteral("avatars.githubusercontent.com"), &error));
-        core::store::WriterOptions recording;
-        recording.path = session; // appended to, like --session FILE
-        options.recording = recording;
-        options.caDir = tmp(QStringLiteral("ca"));
-        options.trust.home = tmp(QStringLiteral("home"));
-        options.trust.flavour = app::TrustEnvironment::Flavour::Redirected;
-        options.trust.systemAnchorDir = tmp(QStringLiteral("anchors"));
-        options.trust.systemBundle = tmp(QStringLiteral("bundle.pem"));
         app::GuiApp gui(options, settings, prompts);
         QVERIFY2(gui.start(&error), qPrintable(error));
 
@@ -105,6 +102,50 @@ private Q_SLOTS:
         inspector->tabs()->setCurrentIndex(2); // Response
         QTest::qWait(300);                     // let the JSON view lay out
         QVERIFY(save(window, QStringLiteral("main-window.png")));
+    }
+
+    // Clear (New session) right after a burst: the old session's writer
+    // still has records in its spool and finishes on its own thread; the
+    // status bar says so while the new session records.
+    void statusBarWhileThePreviousSessionFinishes() {
+        QSettings settings(tmp(QStringLiteral("settings-finishing.ini")), QSettings::IniFormat);
+        settings.setValue(QStringLiteral("window/welcomeSeen"), true);
+        ScriptedPrompts prompts;
+        app::GuiApp::Options options =
+            testing::sandboxedAppOptions(m_tmp, tmp(QStringLiteral("burst.spyglass")));
+        options.recording->spool = core::store::SpoolUse::Always;
+        app::GuiApp gui(options, settings, prompts);
+        QString error;
+        QVERIFY2(gui.start(&error), qPrintable(error));
+        // The burst: 2,000 exchanges, indexed at 1 ms a record.
+        auto writer = gui.recording().writerForTesting();
+        writer->setApplyDelayForTesting(std::chrono::milliseconds(1));
+        for (qint64 n = 1; n <= 2000; ++n) {
+            core::store::testing::SyntheticExchange e;
+            e.id = static_cast<core::record::ExchangeId>(n);
+            e.path = "/burst/" + QByteArray::number(n);
+            e.responseBody = QByteArray(1000, 'x');
+            e.recordInto(gui.recording().recorder());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(writer->status().spooledRecords > 5000, 10000);
+
+        ui::MainWindow& window = gui.window();
+        window.resize(1100, 600);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.findChild<QAction*>(QStringLiteral("actionClear"))->trigger();
+        auto* state = window.findChild<QLabel*>(QStringLiteral("statusRecording"));
+        QVERIFY(state);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            state->text().contains(QStringLiteral("finishing the previous session (indexing ")),
+            5000);
+        QVERIFY2(state->text().startsWith(QStringLiteral("Recording to ")),
+                 qPrintable(state->text()));
+        QTest::qWait(100); // let the status bar lay the longer text out
+        QVERIFY(save(*window.statusBar(), QStringLiteral("status-finishing.png")));
+        // Done: the status bar says nothing more of it.
+        writer->setApplyDelayForTesting(std::chrono::microseconds(0));
+        QTRY_VERIFY_WITH_TIMEOUT(!state->text().contains(QStringLiteral("finishing")), 30000);
     }
 
     void rootCaDialog() {
