@@ -2,6 +2,7 @@
 
 #include "ProxyService.h"
 #include "RecordingService.h"
+#include "StopWithProgress.h"
 #include "TrustService.h"
 #include "app/common/InterceptSetup.h"
 #include "ui/MainWindow.h"
@@ -66,11 +67,12 @@ void GuiApp::shutdown() {
     // connection is the file's last one and folds the WAL back into it.
     m_window.reset();
     // Then the proxy: exchanges it ends while stopping are still recorded;
-    // then the writer applies what is queued and closes the file.
+    // then the writer applies what is queued and spooled and closes the
+    // file, saying how much is left when that takes a while.
     if (m_proxy)
         m_proxy->stop();
     if (m_recording)
-        m_recording->stop();
+        stopRecordingWithProgress(*m_recording);
 }
 
 } // namespace spyglass::app
