@@ -45,10 +45,6 @@ void stopRecordingWithProgress(RecordingService& recording) {
     dialog.setWindowTitle(QStringLiteral("Spyglass"));
     dialog.setCancelButton(nullptr); // what is spooled must reach the file
     dialog.setRange(0, 0);           // busy: the count is in the label
-    dialog.setMinimumDuration(0);
-    dialog.setAutoClose(false);
-    dialog.setAutoReset(false);
-    dialog.hide();
     const auto update = [&dialog, &recording] {
         dialog.setLabelText(progressText(recording));
         if (!dialog.isVisible())
